@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: MIT
+#include "profgen/arch.h"
+
+#include <errno.h>
+#include <linux/audit.h>
+#include <seccomp.h>
+#include <string.h>
+
+#ifndef AUDIT_ARCH_RISCV64
+#define AUDIT_ARCH_RISCV64 (EM_RISCV | __AUDIT_ARCH_64BIT | __AUDIT_ARCH_LE)
+#endif
+
+static const struct pg_arch_info arch_table[PG_ARCH_COUNT] = {
+        [PG_ARCH_X86_64] = {PG_ARCH_X86_64, "x86_64", "SCMP_ARCH_X86_64", SCMP_ARCH_X86_64,
+                            AUDIT_ARCH_X86_64, 0},
+        [PG_ARCH_X86] = {PG_ARCH_X86, "x86", "SCMP_ARCH_X86", SCMP_ARCH_X86, AUDIT_ARCH_I386, 0},
+        [PG_ARCH_X32] = {PG_ARCH_X32, "x32", "SCMP_ARCH_X32", SCMP_ARCH_X32, AUDIT_ARCH_X86_64,
+                         PG_X32_SYSCALL_BIT},
+        [PG_ARCH_AARCH64] = {PG_ARCH_AARCH64, "aarch64", "SCMP_ARCH_AARCH64", SCMP_ARCH_AARCH64,
+                             AUDIT_ARCH_AARCH64, 0},
+        [PG_ARCH_ARM] = {PG_ARCH_ARM, "arm", "SCMP_ARCH_ARM", SCMP_ARCH_ARM, AUDIT_ARCH_ARM, 0},
+        [PG_ARCH_RISCV64] = {PG_ARCH_RISCV64, "riscv64", "SCMP_ARCH_RISCV64", SCMP_ARCH_RISCV64,
+                             AUDIT_ARCH_RISCV64, 0},
+        [PG_ARCH_S390X] = {PG_ARCH_S390X, "s390x", "SCMP_ARCH_S390X", SCMP_ARCH_S390X,
+                           AUDIT_ARCH_S390X, 0},
+        [PG_ARCH_PPC64LE] = {PG_ARCH_PPC64LE, "ppc64le", "SCMP_ARCH_PPC64LE", SCMP_ARCH_PPC64LE,
+                             AUDIT_ARCH_PPC64LE, 0},
+};
+
+const struct pg_arch_info *pg_arch_info(enum pg_arch arch)
+{
+        if ((int)arch < 0 || arch >= PG_ARCH_COUNT)
+                return NULL;
+        return &arch_table[arch];
+}
+
+enum pg_arch pg_arch_from_name(const char *name)
+{
+        for (int a = 0; a < PG_ARCH_COUNT; a++)
+                if (strcmp(name, arch_table[a].name) == 0 ||
+                    strcmp(name, arch_table[a].scmp_name) == 0)
+                        return (enum pg_arch)a;
+        return PG_ARCH_INVALID;
+}
+
+enum pg_arch pg_arch_from_audit(uint32_t audit_arch, uint64_t nr)
+{
+        if (audit_arch == AUDIT_ARCH_X86_64)
+                return (nr & PG_X32_SYSCALL_BIT) ? PG_ARCH_X32 : PG_ARCH_X86_64;
+        for (int a = 0; a < PG_ARCH_COUNT; a++)
+                if (arch_table[a].audit_arch == audit_arch)
+                        return (enum pg_arch)a;
+        return PG_ARCH_INVALID;
+}
+
+bool pg_arch_slot(enum pg_arch arch, uint64_t nr, uint32_t *ret_slot)
+{
+        const struct pg_arch_info *ai = pg_arch_info(arch);
+        if (!ai || nr < ai->nr_bias)
+                return false;
+        uint64_t slot = nr - ai->nr_bias;
+        if (slot >= PG_SYSCALL_SLOTS)
+                return false;
+        *ret_slot = (uint32_t)slot;
+        return true;
+}
+
+const char *pg_arch_syscall_name(enum pg_arch arch, uint32_t slot)
+{
+        const struct pg_arch_info *ai = pg_arch_info(arch);
+        if (!ai)
+                return NULL;
+        /* libseccomp returns a static string; the pointer stays valid. */
+        return seccomp_syscall_resolve_num_arch(ai->scmp_arch, (int)(slot + ai->nr_bias));
+}
+
+int pg_arch_syscall_slot(enum pg_arch arch, const char *name, uint32_t *ret_slot)
+{
+        const struct pg_arch_info *ai = pg_arch_info(arch);
+        if (!ai)
+                return -EINVAL;
+        int nr = seccomp_syscall_resolve_name_arch(ai->scmp_arch, name);
+        if (nr < 0) /* __NR_SCMP_ERROR, or a pseudo-syscall this architecture lacks */
+                return -ENOENT;
+        if (!pg_arch_slot(arch, (uint64_t)nr, ret_slot))
+                return -ERANGE;
+        return 0;
+}
+
+enum pg_arch pg_arch_native(void)
+{
+#if defined(__x86_64__) && defined(__ILP32__)
+        return PG_ARCH_X32;
+#elif defined(__x86_64__)
+        return PG_ARCH_X86_64;
+#elif defined(__i386__)
+        return PG_ARCH_X86;
+#elif defined(__aarch64__)
+        return PG_ARCH_AARCH64;
+#elif defined(__arm__)
+        return PG_ARCH_ARM;
+#elif defined(__riscv) && __riscv_xlen == 64
+        return PG_ARCH_RISCV64;
+#elif defined(__s390x__)
+        return PG_ARCH_S390X;
+#elif defined(__powerpc64__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        return PG_ARCH_PPC64LE;
+#else
+#error "unsupported architecture"
+#endif
+}

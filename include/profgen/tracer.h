@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: MIT */
+/* The tracer: starts a command under ptrace, follows every process and thread, and reports what
+ * happens to observers. It knows processes and the kernel, nothing about profiles. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "profgen/arch.h"
+#include "profgen/error.h"
+
+struct pg_tracer;
+
+/* What a traced process is: shared by its threads. */
+struct pg_tproc {
+        pid_t pid;          /* tgid */
+        pid_t ppid;         /* traced parent process, 0 for the command */
+        char *exe;          /* path of the running executable (/proc/PID/exe at exec), or NULL */
+        int32_t exe_id;     /* observer-assigned index (the recorder's executable table), -1 */
+        unsigned refs;      /* threads pointing here */
+        void *observer_data;
+};
+
+/* One traced thread. */
+struct pg_tracee {
+        pid_t tid;
+        struct pg_tproc *proc;
+        unsigned flags;      /* PG_TRACEE_* (tracer-private bits) */
+        /* The syscall in progress between an enter stop and the exit stop the observers asked for */
+        enum pg_arch sc_arch;
+        uint32_t sc_slot;
+        uint64_t sc_args[6];
+        uint64_t sc_aux[4];  /* observer scratch carried from enter to exit (e.g. a decoded id) */
+};
+
+/* A syscall at its entry (seccomp stop or syscall-enter stop). */
+struct pg_syscall {
+        enum pg_arch arch;
+        uint32_t slot;       /* number with the x32 bit stripped, < PG_SYSCALL_SLOTS */
+        uint64_t nr;         /* raw number as the kernel saw it */
+        uint64_t args[6];
+        uint64_t ip;
+        uint64_t sp;
+};
+
+/* Observers plug into the one event loop. Every callback may be NULL. Callbacks run on the tracer's
+ * thread with the tracee stopped, so they may read its memory (pg_tracee_read*). */
+struct pg_observer {
+        const char *name;
+        void *userdata;
+        /* Return true to get an exit stop for this syscall (its result). Keep it cheap: this is
+         * called for every traced syscall. */
+        bool (*syscall_enter)(void *ud, struct pg_tracee *t, const struct pg_syscall *sc);
+        /* rval is the return value; negative errno values mean failure (is_error). */
+        void (*syscall_exit)(void *ud, struct pg_tracee *t, int64_t rval, bool is_error);
+        /* A process or thread appeared (fork, vfork, clone, clone3). parent may be NULL for the
+         * command itself. */
+        void (*spawn)(void *ud, struct pg_tracee *parent, struct pg_tracee *child, bool thread);
+        /* An exec succeeded; t->proc->exe is the new executable. */
+        void (*exec)(void *ud, struct pg_tracee *t);
+        /* A thread is about to disappear (exited or killed); status as from waitpid. */
+        void (*thread_exit)(void *ud, struct pg_tracee *t, int status);
+        /* The whole trace is over. */
+        void (*finish)(void *ud);
+};
+
+/* Which syscalls need a stop at all: per architecture, a bitmap over slots. A syscall whose bit is
+ * clear in `untraced` runs with SECCOMP_RET_ALLOW (no stop). NULL means everything stops. */
+struct pg_syscall_set {
+        uint64_t bits[PG_ARCH_COUNT][PG_SYSCALL_SLOTS / 64];
+};
+static inline void pg_syscall_set_add(struct pg_syscall_set *s, enum pg_arch a, uint32_t slot)
+{
+        s->bits[a][slot / 64] |= 1ull << (slot % 64);
+}
+static inline bool pg_syscall_set_has(const struct pg_syscall_set *s, enum pg_arch a,
+                                      uint32_t slot)
+{
+        return (s->bits[a][slot / 64] >> (slot % 64)) & 1u;
+}
+
+enum pg_trace_mode {
+        PG_TRACE_AUTO,    /* seccomp when it can be installed, else ptrace, and say so */
+        PG_TRACE_SECCOMP, /* SECCOMP_RET_TRACE filter: one stop per syscall */
+        PG_TRACE_PTRACE,  /* PTRACE_SYSCALL: two stops per syscall, no filter in the workload */
+};
+
+struct pg_tracer_opts {
+        enum pg_trace_mode mode;
+        /* Syscalls that may run without a stop (seccomp mode only): a committed profile's set
+         * minus what observers must still see. NULL: stop on everything. */
+        const struct pg_syscall_set *allowed;
+        bool pin_cpu;            /* run tracer and tracee on one CPU when it helps */
+        bool exit_with_command;  /* stop tracing when the command exits (leftovers are detached) */
+        bool forward_signals;    /* SIGINT/SIGTERM/SIGHUP to profgen go to the command (default) */
+};
+
+int pg_tracer_new(const struct pg_tracer_opts *opts, struct pg_tracer **ret);
+void pg_tracer_free(struct pg_tracer *t);
+/* Observers are called in the order they were added. The tracer does not own them. */
+int pg_tracer_add_observer(struct pg_tracer *t, const struct pg_observer *obs);
+
+/* Runs argv under the tracer until every traced process has exited. On success *ret_status is the
+ * command's status in the shell convention (exit code, or 128+N when killed by signal N), or 127
+ * when not found and 126 when not executable (the error object says why). Negative errno when
+ * the tracer itself failed. */
+int pg_tracer_run(struct pg_tracer *t, char *const *argv, int *ret_status, struct pg_error **err);
+/* The mode that was used ("seccomp" or "ptrace") and why, after pg_tracer_run. */
+const char *pg_tracer_mode_name(const struct pg_tracer *t);
+const char *pg_tracer_mode_note(const struct pg_tracer *t);
+
+/* Tracee memory, for observers (process_vm_readv, with a PTRACE_PEEKDATA fallback). */
+ssize_t pg_tracee_read(const struct pg_tracee *t, uint64_t addr, void *buf, size_t len);
+/* Reads a NUL-terminated string of at most len-1 bytes; returns its length or negative errno. */
+ssize_t pg_tracee_read_string(const struct pg_tracee *t, uint64_t addr, char *buf, size_t len);
+
+static inline void pg_tracer_freep(struct pg_tracer **t)
+{
+        pg_tracer_free(*t);
+}
+#define _cleanup_tracer_ __attribute__((cleanup(pg_tracer_freep)))
