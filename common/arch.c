@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <linux/audit.h>
 #include <seccomp.h>
+#include <stdlib.h>
 #include <string.h>
 
 #ifndef AUDIT_ARCH_RISCV64
@@ -65,13 +66,31 @@ bool pg_arch_slot(enum pg_arch arch, uint64_t nr, uint32_t *ret_slot)
         return true;
 }
 
+/* libseccomp returns a freshly allocated string for each lookup (its caller frees it). Callers
+ * here use names as borrowed constants, so each (arch, slot) is resolved once and kept for the
+ * life of the process: no leak per call, and the same pointer every time. `unknown` marks a slot
+ * libseccomp cannot name. */
+static char *name_cache[PG_ARCH_COUNT][PG_SYSCALL_SLOTS];
+static char unknown[] = "";
+
 const char *pg_arch_syscall_name(enum pg_arch arch, uint32_t slot)
 {
         const struct pg_arch_info *ai = pg_arch_info(arch);
-        if (!ai)
+        if (!ai || slot >= PG_SYSCALL_SLOTS)
                 return NULL;
-        /* libseccomp returns a static string; the pointer stays valid. */
-        return seccomp_syscall_resolve_num_arch(ai->scmp_arch, (int)(slot + ai->nr_bias));
+        char *name = __atomic_load_n(&name_cache[arch][slot], __ATOMIC_ACQUIRE);
+        if (!name) {
+                char *found =
+                    seccomp_syscall_resolve_num_arch(ai->scmp_arch, (int)(slot + ai->nr_bias));
+                char *expected = NULL;
+                name = found ? found : unknown;
+                if (!__atomic_compare_exchange_n(&name_cache[arch][slot], &expected, name, false,
+                                                 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+                        free(found); /* another thread was first */
+                        name = expected;
+                }
+        }
+        return name == unknown ? NULL : name;
 }
 
 int pg_arch_syscall_slot(enum pg_arch arch, const char *name, uint32_t *ret_slot)

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: MIT
+/* Architectures as data: names come from libseccomp per architecture, and a name is a borrowed
+ * constant (the same pointer for the same syscall, never a fresh allocation to leak). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "profgen/arch.h"
+
+static void name_is_interned(void **state)
+{
+        (void)state;
+        const char *a = pg_arch_syscall_name(PG_ARCH_X86_64, 39);
+        assert_non_null(a);
+        assert_string_equal(a, "getpid");
+        /* libseccomp allocates a new string per lookup: profgen must resolve it once */
+        assert_ptr_equal(a, pg_arch_syscall_name(PG_ARCH_X86_64, 39));
+        assert_null(pg_arch_syscall_name(PG_ARCH_X86_64, PG_SYSCALL_SLOTS));
+        assert_null(pg_arch_syscall_name(PG_ARCH_INVALID, 0));
+}
+
+static void i386_and_x32(void **state)
+{
+        (void)state;
+        assert_string_equal(pg_arch_syscall_name(PG_ARCH_X86, 20), "getpid");
+        assert_string_equal(pg_arch_syscall_name(PG_ARCH_X86, 109), "olduname");
+        assert_string_equal(pg_arch_syscall_name(PG_ARCH_X32, 39), "getpid");
+        assert_int_equal(
+            pg_arch_from_audit(pg_arch_info(PG_ARCH_X86_64)->audit_arch, PG_X32_SYSCALL_BIT | 39),
+            PG_ARCH_X32);
+        assert_int_equal(pg_arch_from_audit(pg_arch_info(PG_ARCH_X86)->audit_arch, 20),
+                         PG_ARCH_X86);
+        uint32_t slot;
+        assert_true(pg_arch_slot(PG_ARCH_X32, PG_X32_SYSCALL_BIT | 39, &slot));
+        assert_int_equal(slot, 39);
+        assert_false(pg_arch_slot(PG_ARCH_X32, 39, &slot)); /* no x32 bit: not an x32 number */
+        assert_int_equal(pg_arch_from_name("SCMP_ARCH_X86"), PG_ARCH_X86);
+        assert_int_equal(pg_arch_from_name("x32"), PG_ARCH_X32);
+        assert_int_equal(pg_arch_from_name("i386"), PG_ARCH_INVALID);
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+            cmocka_unit_test(name_is_interned),
+            cmocka_unit_test(i386_and_x32),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
