@@ -223,7 +223,8 @@ static void load_wrong_types(void **state)
         expect_load_error(HEAD "\"exit_status\": \"0\"}", -EINVAL, "exit_status", NULL);
         expect_load_error(HEAD "\"tracing\": 5}", -EINVAL, "tracing", NULL);
         expect_load_error(HEAD "\"notes\": [\"a\", 5]}", -EINVAL, "notes[1]", NULL);
-        expect_load_error(HEAD "\"executables\": [1]}", -EINVAL, "executables[0]", NULL);
+        expect_load_error("{\"profgen_recording\": 1, \"executables\": [1]}", -EINVAL,
+                          "executables[0]", NULL);
         expect_load_error(HEAD "\"syscalls\": [\"read\"]}", -EINVAL, "syscalls[0]", NULL);
         expect_load_error(HEAD "\"syscalls\": [{\"arch\": 5, \"nr\": 0, \"count\": 1}]}", -EINVAL,
                           "syscalls[0].arch", NULL);
