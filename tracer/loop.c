@@ -41,9 +41,12 @@ struct pg_stop {
  * trace runs. kill(2) is async-signal-safe. */
 static volatile pid_t forward_pid;
 
-static void forward_signal(int sig)
+static void forward_signal(int sig, siginfo_t *si, void *ctx)
 {
-        if (forward_pid > 0)
+        (void)ctx;
+        /* A terminal's ^C (SI_KERNEL) already reached the whole foreground process group, the
+         * workload included: forwarding it again would deliver it twice. */
+        if (forward_pid > 0 && si->si_code != SI_KERNEL)
                 kill(forward_pid, sig);
 }
 
@@ -224,7 +227,8 @@ static void install_forwarding(struct pg_tracer *tr, struct sigaction *saved)
 {
         static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
         struct sigaction sa = {0};
-        sa.sa_handler = forward_signal;
+        sa.sa_sigaction = forward_signal;
+        sa.sa_flags = SA_SIGINFO;
         sigemptyset(&sa.sa_mask);
         forward_pid = tr->cmd_pid;
         for (size_t i = 0; i < 3; i++)
