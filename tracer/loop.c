@@ -80,6 +80,7 @@ void pg_tracer_free(struct pg_tracer *t)
         free(t->early);
         free(t->mode_note);
         free(t->failure_msg);
+        free(t->allowed);
         if (t->status_fd >= 0)
                 close(t->status_fd);
         free(t);
@@ -215,12 +216,35 @@ static int seize(struct pg_tracer *tr, struct pg_error **err)
         return 0;
 }
 
+/* The baseline minus every syscall an observer must still see. */
+static int effective_allowed(struct pg_tracer *tr)
+{
+        struct pg_syscall_set must = {0};
+        tr->allowed = malloc(sizeof(*tr->allowed));
+        if (!tr->allowed)
+                return -ENOMEM;
+        for (size_t i = 0; i < tr->n_obs; i++)
+                if (tr->obs[i].must_stop)
+                        tr->obs[i].must_stop(tr->obs[i].userdata, &must);
+        for (int a = 0; a < PG_ARCH_COUNT; a++)
+                for (size_t w = 0; w < PG_SYSCALL_SLOTS / 64; w++)
+                        tr->allowed->bits[a][w] = tr->opts.allowed->bits[a][w] & ~must.bits[a][w];
+        return 0;
+}
+
 static int prepare_filter(struct pg_tracer *tr, struct pg_error **err)
 {
         tr->want_seccomp = tr->opts.mode != PG_TRACE_PTRACE;
         if (!tr->want_seccomp)
                 return 0;
-        return pg_seccomp_bpf_build(tr->opts.allowed, &tr->prog, err);
+        if (tr->opts.allowed && effective_allowed(tr) < 0)
+                return pg_error_set(err, -ENOMEM, "out of memory");
+        return pg_seccomp_bpf_build(tr->allowed, &tr->prog, err);
+}
+
+const struct pg_syscall_set *pg_tracer_allowed(const struct pg_tracer *t)
+{
+        return t->seccomp ? t->allowed : NULL;
 }
 
 static void install_forwarding(struct pg_tracer *tr, struct sigaction *saved)
