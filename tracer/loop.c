@@ -3,6 +3,7 @@
  * enum → one switch. Observers (the recorder, the capability watcher, the unwinder) plug in
  * without touching the loop. */
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -267,6 +268,20 @@ static void restore_forwarding(const struct sigaction *saved)
                 sigaction(sigs[i], &saved[i], NULL);
 }
 
+/* Every ptrace stop wakes the tracer and then the tracee: on one CPU that is a cheap context switch,
+ * across CPUs two wake-up interrupts (an idle guest CPU halts at once). The workload inherits the
+ * affinity, so this trades the workload's parallelism for cheaper stops: an option. */
+static void pin_to_current_cpu(void)
+{
+        int cpu = sched_getcpu();
+        cpu_set_t set;
+        if (cpu < 0)
+                return;
+        CPU_ZERO(&set);
+        CPU_SET(cpu, &set);
+        sched_setaffinity(0, sizeof(set), &set);
+}
+
 int pg_tracer_run(struct pg_tracer *tr, char *const *argv, int *ret_status, struct pg_error **err)
 {
         _cleanup_free_ char *path = NULL;
@@ -281,6 +296,8 @@ int pg_tracer_run(struct pg_tracer *tr, char *const *argv, int *ret_status, stru
         if (r < 0)
                 return r;
         struct sigaction saved[3];
+        if (tr->opts.pin_cpu)
+                pin_to_current_cpu();
         r = pg_spawn_start(path, argv, tr->want_seccomp ? &tr->prog : NULL, &tr->cmd_pid,
                            &tr->status_fd, err);
         if (r < 0)

@@ -120,6 +120,7 @@ int pg_recorder_new(struct pg_recording *rec, struct pg_recorder **ret)
             .syscall_enter = on_enter,
             .spawn = on_spawn,
             .exec = on_exec,
+            .must_stop = must_stop,
         };
         *ret = r;
         return 0;
