@@ -27,6 +27,7 @@ const struct option pg_cli_record_longopts[] = {
     {"allow", required_argument, NULL, OPT_ALLOW},
     {"no-companions", no_argument, NULL, OPT_NO_COMPANIONS},
     {"tracing", required_argument, NULL, OPT_TRACING},
+    {"pin-cpu", no_argument, NULL, OPT_PIN_CPU},
     {"quiet", no_argument, NULL, 'q'},
     {0},
 };
