@@ -3,6 +3,8 @@
  * Only the CLI prints to the user. */
 #pragma once
 
+#include <stdbool.h>
+
 #include "profgen/error.h"
 
 /* profgen's own exit statuses (product.md: the env/docker run convention). */
@@ -18,6 +20,12 @@ struct pg_command {
 
 int pg_cmd_record(int argc, char **argv);
 int pg_cmd_generate(int argc, char **argv);
+int pg_cmd_run(int argc, char **argv);    /* cli/cmd_run.c */
+int pg_cmd_verify(int argc, char **argv); /* cli/cmd_verify.c */
+
+struct pg_profile;
+/* Reads a profile and prints its warnings (unless quiet) or its error (cli/cmd_run.c). */
+int pg_cli_load_profile(const char *path, bool quiet, struct pg_profile **ret);
 
 /* Prints "profgen: <message>" (with file:line:column when known) to stderr. */
 void pg_cli_report(const struct pg_error *err, const char *fallback_fmt, ...)
