@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: MIT
 /* The launcher: fork, drop to the container's capability sets and user, load the filter, exec.
  * Everything that can fail is done before the filter, in the order runc uses, so that after it the
- * child makes at most two syscalls: capset (only when CAP_SYS_ADMIN was kept to load the filter)
- * and execve. The child reports through a shared page with plain stores, never a syscall, because
- * after the filter even write(2) may be denied. */
+ * child makes one syscall: execve. Loading a filter without no_new_privs needs CAP_SYS_ADMIN; it
+ * stays in the effective and permitted sets until the exec, which recomputes both from the
+ * bounding, inheritable and ambient sets (capabilities(7)): for root P' = E' = bounding, for
+ * anyone else P' = E' = ambient. So the exec itself drops it, and no capset has to pass the
+ * profile (runc calls capset after its filter; a profile for `profgen run` need not allow it).
+ * The child reports through a shared page with plain stores, never a syscall, because after the
+ * filter even write(2) may be denied. */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
@@ -41,11 +45,10 @@ struct child_plan {
         uid_t uid;
         gid_t gid;
         bool nnp;
-        bool keep_admin; /* CAP_SYS_ADMIN kept until the filter is loaded */
+        bool keep_admin; /* CAP_SYS_ADMIN kept until the exec drops it */
         struct sock_fprog prog;
         unsigned filter_flags;
         struct __user_cap_header_struct cap_hdr;
-        struct __user_cap_data_struct cap_final[2];
 };
 
 void pg_run_opts_init(struct pg_run_opts *o)
@@ -120,13 +123,6 @@ __attribute__((noreturn)) static void child_main(const struct child_plan *pl)
         if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, pl->filter_flags, &pl->prog) < 0)
                 child_fail(sh, PG_RUN_SETUP, errno, "loading the seccomp filter");
         /* From here on every syscall goes through the profile. */
-        if (pl->keep_admin) {
-                struct __user_cap_header_struct hdr = pl->cap_hdr;
-                struct __user_cap_data_struct d[2] = {pl->cap_final[0], pl->cap_final[1]};
-                if (syscall(SYS_capset, &hdr, d) < 0)
-                        child_fail(sh, PG_RUN_FILTERED, errno,
-                                   "capset after the filter (dropping CAP_SYS_ADMIN)");
-        }
         sh->stage = PG_RUN_EXEC_SENT;
         execve(pl->path, pl->argv, environ);
         child_fail(sh, PG_RUN_EXEC, errno, "execve");
@@ -240,11 +236,10 @@ static int plan_prepare(const struct pg_run_opts *o, struct child_plan *pl, stru
         pl->gid = o->gid;
         pl->nnp = o->no_new_privs;
         /* Without no_new_privs the kernel wants CAP_SYS_ADMIN to load a filter (runc loads it
-         * before dropping capabilities for the same reason). */
+         * before dropping capabilities for the same reason); the exec drops it (see the top). */
         pl->keep_admin = !o->no_new_privs && !((pl->caps.effective >> CAP_SYS_ADMIN) & 1u);
         pl->cap_hdr.version = _LINUX_CAPABILITY_VERSION_3;
         pl->cap_hdr.pid = 0;
-        fill_capdata(pl->cap_final, pl->caps.effective, pl->caps.permitted, pl->caps.inheritable);
         return 0;
 }
 
@@ -285,13 +280,9 @@ static void describe(struct pg_run_result *res, const struct run_shared *sh, con
         res->status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
         switch (res->stage) {
         case PG_RUN_SETUP:
-        case PG_RUN_FILTERED:
                 res->status = 125;
-                snprintf(res->message, sizeof(res->message), "%s: %s%s", sh->step,
-                         strerror(res->error),
-                         res->stage == PG_RUN_FILTERED ? " (the profile must allow capset, or use "
-                                                         "--no-new-privileges)"
-                                                       : "");
+                snprintf(res->message, sizeof(res->message), "%s: %s", sh->step,
+                         strerror(res->error));
                 break;
         case PG_RUN_EXEC:
                 res->status = res->error == ENOENT ? 127 : 126;

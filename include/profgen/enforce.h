@@ -73,7 +73,6 @@ void pg_run_opts_init(struct pg_run_opts *o);
 enum pg_run_stage {
         PG_RUN_STARTED,   /* nothing reported: the command ran (or died before saying so) */
         PG_RUN_SETUP,     /* a step before the filter failed: nothing ran */
-        PG_RUN_FILTERED,  /* a step after the filter was loaded failed (capset): nothing ran */
         PG_RUN_EXEC,      /* execve failed (not found, not executable, denied by the profile) */
         PG_RUN_EXEC_SENT, /* execve was attempted; the process died before it returned */
 };
