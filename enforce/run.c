@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -25,31 +26,9 @@
 #include <grp.h>
 
 #include "profgen/enforce.h"
+#include "run_internal.h"
 
 extern char **environ;
-
-/* Written by the child with plain stores, read by the parent after waitpid. */
-struct run_shared {
-        volatile int stage;        /* enum pg_run_stage */
-        volatile int error;        /* errno */
-        const char *volatile step; /* static string: same address in parent and child */
-};
-
-/* Everything the child needs, prepared by the parent so the child allocates nothing. */
-struct child_plan {
-        struct run_shared *shared;
-        const char *path;
-        char *const *argv;
-        struct pg_capsets caps;
-        bool set_user;
-        uid_t uid;
-        gid_t gid;
-        bool nnp;
-        bool keep_admin; /* CAP_SYS_ADMIN kept until the exec drops it */
-        struct sock_fprog prog;
-        unsigned filter_flags;
-        struct __user_cap_header_struct cap_hdr;
-};
 
 void pg_run_opts_init(struct pg_run_opts *o)
 {
@@ -112,9 +91,12 @@ static const char *child_caps(const struct child_plan *pl)
         return NULL;
 }
 
-__attribute__((noreturn)) static void child_main(const struct child_plan *pl)
+void pg_run_child(const struct child_plan *pl)
 {
         struct run_shared *sh = pl->shared;
+        /* The diagnostic run: stopped here so the tracer can set its options before the filter. */
+        if (pl->traceme && (ptrace(PTRACE_TRACEME, 0, 0, 0) < 0 || raise(SIGSTOP) != 0))
+                child_fail(sh, PG_RUN_SETUP, errno, "ptrace(PTRACE_TRACEME)");
         const char *step = child_caps(pl);
         if (step)
                 child_fail(sh, PG_RUN_SETUP, errno, step);
@@ -215,10 +197,13 @@ static int filter_flags(const struct pg_profile *p, unsigned *ret, struct pg_err
         return 0;
 }
 
-static int plan_prepare(const struct pg_run_opts *o, struct child_plan *pl, struct pg_error **err)
+int pg_run_plan_prepare(const struct pg_run_opts *o, bool diagnose, struct child_plan *pl,
+                        struct pg_error **err)
 {
         struct pg_seccomp_env env;
         pg_seccomp_env_init(&env);
+        env.trace_denials = diagnose;
+        pl->traceme = diagnose;
         pg_caps_docker(o->caps, o->set_user ? o->uid : 0, &pl->caps);
         env.bounding = pl->caps.bounding;
         env.kernel = o->kernel;
@@ -272,7 +257,7 @@ static int wait_child(pid_t pid, int *ret_wstatus)
         return r < 0 ? -e : 0;
 }
 
-static void describe(struct pg_run_result *res, const struct run_shared *sh, const char *path,
+void pg_run_describe(struct pg_run_result *res, const struct run_shared *sh, const char *path,
                      int wstatus)
 {
         res->stage = (enum pg_run_stage)sh->stage;
@@ -305,46 +290,68 @@ static void describe(struct pg_run_result *res, const struct run_shared *sh, con
         }
 }
 
-int pg_run(const struct pg_run_opts *o, char *const *argv, struct pg_run_result *ret_result,
-           struct pg_error **err)
+int pg_run_setup(const struct pg_run_opts *o, char *const *argv, bool diagnose,
+                 struct child_plan *pl, struct pg_run_result *res, struct pg_error **err)
 {
-        struct pg_run_result res = {0};
-        _cleanup_free_ char *path = NULL;
+        memset(pl, 0, sizeof(*pl));
+        memset(res, 0, sizeof(*res));
         if (!argv || !argv[0])
                 return pg_error_set(err, -EINVAL, "no command to run");
+        char *path = NULL;
         int r = pg_run_find_program(argv[0], &path);
         if (r < 0)
                 return pg_error_set(err, r, "out of memory");
+        pl->path = path;
+        pl->argv = argv;
         if (!path[0]) {
-                res.status = 127;
-                res.stage = PG_RUN_EXEC;
-                res.error = ENOENT;
-                snprintf(res.message, sizeof(res.message), "`%s`: command not found", argv[0]);
-                *ret_result = res;
+                res->status = 127;
+                res->stage = PG_RUN_EXEC;
+                res->error = ENOENT;
+                snprintf(res->message, sizeof(res->message), "`%s`: command not found", argv[0]);
                 return 0;
         }
-        struct child_plan pl = {.path = path, .argv = argv};
-        r = plan_prepare(o, &pl, err);
+        r = pg_run_plan_prepare(o, diagnose, pl, err);
         if (r < 0)
                 return r;
         struct run_shared *sh =
             mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-        if (sh == MAP_FAILED) {
-                free(pl.prog.filter);
+        if (sh == MAP_FAILED)
                 return pg_error_set(err, -errno, "mmap: %s", strerror(errno));
-        }
         sh->stage = PG_RUN_STARTED;
-        pl.shared = sh;
+        pl->shared = sh;
+        return 1;
+}
+
+void pg_run_plan_clear(struct child_plan *pl)
+{
+        free((char *)pl->path);
+        free(pl->prog.filter);
+        if (pl->shared)
+                munmap(pl->shared, sizeof(*pl->shared));
+        memset(pl, 0, sizeof(*pl));
+}
+
+int pg_run(const struct pg_run_opts *o, char *const *argv, struct pg_run_result *ret_result,
+           struct pg_error **err)
+{
+        struct child_plan pl;
+        struct pg_run_result res;
+        int r = pg_run_setup(o, argv, false, &pl, &res, err);
+        if (r <= 0) {
+                pg_run_plan_clear(&pl);
+                if (r == 0)
+                        *ret_result = res;
+                return r;
+        }
         fflush(NULL);
         pid_t pid = fork();
         if (pid == 0)
-                child_main(&pl);
-        free(pl.prog.filter);
+                pg_run_child(&pl);
         int wstatus = 0;
         r = pid < 0 ? -errno : wait_child(pid, &wstatus);
         if (r == 0)
-                describe(&res, sh, path, wstatus);
-        munmap(sh, sizeof(*sh));
+                pg_run_describe(&res, pl.shared, pl.path, wstatus);
+        pg_run_plan_clear(&pl);
         if (r < 0)
                 return pg_error_set(err, r, "cannot start `%s`: %s", argv[0], strerror(-r));
         *ret_result = res;
