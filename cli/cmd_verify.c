@@ -151,6 +151,34 @@ static const char *denial_what(const struct pg_denial *d)
         return "denied";
 }
 
+/* Failed capability checks; CAP_SYS_ADMIN apart, since the kernel probes it harmlessly on every
+ * mmap and brk ("vm enough memory") and it fails for every process without it. */
+static void explain_caps(const struct pg_diagnosis *d)
+{
+        if (!d->caps_watched) {
+                fputs("profgen:   (capability checks not shown: this kernel has no "
+                      "capability:cap_capable tracepoint)\n",
+                      stderr);
+                return;
+        }
+        bool any = false;
+        for (int c = 0; c < 64; c++) {
+                if (!d->cap_failures[c] || c == CAP_SYS_ADMIN)
+                        continue;
+                _cleanup_free_ char *name = pg_caps_format(1ull << c);
+                fprintf(stderr,
+                        "profgen:   capability check failed: %s, %llu time%s (not in the "
+                        "capability list)\n",
+                        name ? name : "?", (unsigned long long)d->cap_failures[c],
+                        d->cap_failures[c] == 1 ? "" : "s");
+                any = true;
+        }
+        if (!any)
+                fputs("profgen:   no capability check failed (besides the kernel's harmless "
+                      "CAP_SYS_ADMIN memory probes)\n",
+                      stderr);
+}
+
 /* The diagnostic run and its one-screen explanation. */
 static void explain(const struct pg_run_opts *opts, char **cmd, const char *profile)
 {
@@ -165,9 +193,7 @@ static void explain(const struct pg_run_opts *opts, char **cmd, const char *prof
                 "exit %d%s%s\n",
                 profile, d.result.status, d.result.message[0] ? ": " : "", d.result.message);
         if (d.n_denials == 0)
-                fputs("profgen:   the profile denied nothing in that run: the difference comes "
-                      "from a capability or from timing (try --runs with more runs)\n",
-                      stderr);
+                fputs("profgen:   the profile denied no syscall in that run\n", stderr);
         for (size_t i = 0; i < d.n_denials && i < 20; i++) {
                 const struct pg_denial *x = &d.denials[i];
                 const char *name = pg_arch_syscall_name(x->arch, x->slot);
@@ -175,6 +201,7 @@ static void explain(const struct pg_run_opts *opts, char **cmd, const char *prof
                         name ? name : "?", pg_arch_info(x->arch)->name, denial_what(x),
                         (unsigned long long)x->count, x->count == 1 ? "" : "s", (int)x->first_pid);
         }
+        explain_caps(&d);
         if (d.n_denials > 0)
                 fprintf(stderr,
                         "profgen: the recording did not see %s: re-record on the path that "

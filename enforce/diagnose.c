@@ -115,7 +115,25 @@ static int on_stop(struct pg_diagnosis *d, pid_t tid, int wstatus)
         return 1;
 }
 
-static int trace_loop(struct pg_diagnosis *d, pid_t child, int *ret_wstatus)
+/* Every thread of the run, for telling its capability checks from other processes'. */
+struct tids {
+        pid_t *v;
+        size_t n;
+};
+
+static void tids_add(struct tids *t, pid_t tid)
+{
+        for (size_t i = 0; i < t->n; i++)
+                if (t->v[i] == tid)
+                        return;
+        pid_t *nv = realloc(t->v, (t->n + 1) * sizeof(*nv));
+        if (nv) {
+                t->v = nv;
+                t->v[t->n++] = tid;
+        }
+}
+
+static int trace_loop(struct pg_diagnosis *d, pid_t child, struct tids *tids, int *ret_wstatus)
 {
         for (;;) {
                 int wstatus;
@@ -125,6 +143,7 @@ static int trace_loop(struct pg_diagnosis *d, pid_t child, int *ret_wstatus)
                                 continue;
                         return errno == ECHILD ? 0 : -errno;
                 }
+                tids_add(tids, tid);
                 if (WIFSTOPPED(wstatus))
                         on_stop(d, tid, wstatus);
                 else if (tid == child)
@@ -150,12 +169,18 @@ int pg_run_diagnose(const struct pg_run_opts *o, char *const *argv, struct pg_di
                         *ret = d;
                 return r;
         }
+        char *watch = NULL;
+        struct tids tids = {0};
+        d.caps_watched = pg_capwatch_start(&watch) == 0;
         fflush(NULL);
         pid_t pid = fork();
         if (pid == 0)
                 pg_run_child(&pl);
         int wstatus = 0;
-        r = pid < 0 ? -errno : trace_loop(&d, pid, &wstatus);
+        r = pid < 0 ? -errno : trace_loop(&d, pid, &tids, &wstatus);
+        if (watch)
+                pg_capwatch_stop(watch, tids.v, tids.n, d.cap_failures);
+        free(tids.v);
         if (r == 0)
                 pg_run_describe(&d.result, pl.shared, pl.path, wstatus);
         pg_run_plan_clear(&pl);

@@ -45,3 +45,9 @@ __attribute__((noreturn)) void pg_run_child(const struct child_plan *pl);
 /* The result of a finished child from its wait status and what it left on the shared page. */
 void pg_run_describe(struct pg_run_result *res, const struct run_shared *sh, const char *path,
                      int wstatus);
+
+/* enforce/capwatch.c: failed capability checks, from the cap_capable tracepoint. start returns
+ * -ENOENT where the kernel has no such tracepoint; stop adds the failures made by pids to counts
+ * and removes the tracefs instance. */
+int pg_capwatch_start(char **ret_dir);
+void pg_capwatch_stop(char *dir, const pid_t *pids, size_t n_pids, uint64_t counts[64]);

@@ -119,6 +119,8 @@ struct pg_diagnosis {
         struct pg_run_result result;
         size_t n_denials;
         struct pg_denial *denials; /* in order of first occurrence */
+        bool caps_watched;         /* the kernel's cap_capable tracepoint was available */
+        uint64_t cap_failures[64]; /* failed checks per capability in the run's processes */
 };
 
 int pg_run_diagnose(const struct pg_run_opts *o, char *const *argv, struct pg_diagnosis *ret,
