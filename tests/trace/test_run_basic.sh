@@ -51,6 +51,7 @@ expect bad-action 125 "syscalls[0].action: unknown action \`SCMP_ACT_ALOW\`" \
   "$PROFGEN" run --profile "$DATA/bad-action.json" -- touch "$T/ran"
 expect bad-syscall 125 "syscalls[1].names[1]: unknown syscall name \`pread\` (libseccomp 2." \
   "$PROFGEN" run --profile "$DATA/bad-syscall.json" -- touch "$T/ran"
+expect bad-syscall-hint 125 "did you mean \`pread64\`?" "$PROFGEN" run --profile "$DATA/bad-syscall.json" -- true
 expect bad-arg-index 125 "syscalls[1].args[0].index: 6 is above the maximum 5" \
   "$PROFGEN" run --profile "$DATA/bad-arg-index.json" -- touch "$T/ran"
 expect bad-caps 125 "bad-name.caps:3:1: unknown capability \`CAP_FLY\`" \
