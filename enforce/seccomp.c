@@ -253,14 +253,7 @@ static int add_rules(scmp_filter_ctx ctx, const struct pg_profile *p,
 
 static int add_arch(scmp_filter_ctx ctx, const char *scmp_name, struct pg_error **err)
 {
-        char low[32];
-        size_t n = strlen(scmp_name);
-        if (strncmp(scmp_name, "SCMP_ARCH_", 10) != 0 || n - 10 >= sizeof(low))
-                return 0;
-        for (size_t i = 10; i <= n; i++)
-                low[i - 10] = (char)(scmp_name[i] >= 'A' && scmp_name[i] <= 'Z' ? scmp_name[i] + 32
-                                                                                : scmp_name[i]);
-        uint32_t token = seccomp_arch_resolve_name(low);
+        uint32_t token = pg_scmp_arch_token(scmp_name);
         if (!token) /* newer than libseccomp; the reader warned */
                 return 0;
         int r = seccomp_arch_add(ctx, token);

@@ -505,8 +505,7 @@ static int read_rule(const struct reader *rd, json_t *o, size_t idx)
         return 0;
 }
 
-/* "SCMP_ARCH_X86_64" -> libseccomp's token, 0 when unknown. */
-static uint32_t scmp_arch_token(const char *name)
+uint32_t pg_scmp_arch_token(const char *name)
 {
         char low[32];
         size_t n = strlen(name);
@@ -525,7 +524,7 @@ static const char *const newer_arches[] = {
 
 static int check_arch(const struct reader *rd, const char *arch, const char *path)
 {
-        if (scmp_arch_token(arch))
+        if (pg_scmp_arch_token(arch))
                 return 0;
         if (in_list(newer_arches, arch))
                 return pg_profile_add_warning(rd->p,
