@@ -15,11 +15,11 @@ struct pg_tracer;
 
 /* What a traced process is: shared by its threads. */
 struct pg_tproc {
-        pid_t pid;          /* tgid */
-        pid_t ppid;         /* traced parent process, 0 for the command */
-        char *exe;          /* path of the running executable (/proc/PID/exe at exec), or NULL */
-        int32_t exe_id;     /* observer-assigned index (the recorder's executable table), -1 */
-        unsigned refs;      /* threads pointing here */
+        pid_t pid;      /* tgid */
+        pid_t ppid;     /* traced parent process, 0 for the command */
+        char *exe;      /* path of the running executable (/proc/PID/exe at exec), or NULL */
+        int32_t exe_id; /* observer-assigned index (the recorder's executable table), -1 */
+        unsigned refs;  /* threads pointing here */
         void *observer_data;
 };
 
@@ -27,19 +27,21 @@ struct pg_tproc {
 struct pg_tracee {
         pid_t tid;
         struct pg_tproc *proc;
-        unsigned flags;      /* PG_TRACEE_* (tracer-private bits) */
-        /* The syscall in progress between an enter stop and the exit stop the observers asked for */
+        unsigned flags;          /* PG_TRACEE_* (tracer-private bits) */
+        uint32_t exit_observers; /* bit i: observer i asked for the current syscall's exit */
+        /* The syscall in progress between an enter stop and the exit stop the observers asked for
+         */
         enum pg_arch sc_arch;
         uint32_t sc_slot;
         uint64_t sc_args[6];
-        uint64_t sc_aux[4];  /* observer scratch carried from enter to exit (e.g. a decoded id) */
+        uint64_t sc_aux[4]; /* observer scratch carried from enter to exit (e.g. a decoded id) */
 };
 
 /* A syscall at its entry (seccomp stop or syscall-enter stop). */
 struct pg_syscall {
         enum pg_arch arch;
-        uint32_t slot;       /* number with the x32 bit stripped, < PG_SYSCALL_SLOTS */
-        uint64_t nr;         /* raw number as the kernel saw it */
+        uint32_t slot; /* number with the x32 bit stripped, < PG_SYSCALL_SLOTS */
+        uint64_t nr;   /* raw number as the kernel saw it */
         uint64_t args[6];
         uint64_t ip;
         uint64_t sp;
@@ -64,22 +66,11 @@ struct pg_observer {
         void (*thread_exit)(void *ud, struct pg_tracee *t, int status);
         /* The whole trace is over. */
         void (*finish)(void *ud);
+        /* Adds the syscalls this observer must see even when a baseline lets known syscalls run
+         * without a stop (e.g. those that feed capability inference). Called once, before the
+         * command starts. */
+        void (*must_stop)(void *ud, struct pg_syscall_set *set);
 };
-
-/* Which syscalls need a stop at all: per architecture, a bitmap over slots. A syscall whose bit is
- * clear in `untraced` runs with SECCOMP_RET_ALLOW (no stop). NULL means everything stops. */
-struct pg_syscall_set {
-        uint64_t bits[PG_ARCH_COUNT][PG_SYSCALL_SLOTS / 64];
-};
-static inline void pg_syscall_set_add(struct pg_syscall_set *s, enum pg_arch a, uint32_t slot)
-{
-        s->bits[a][slot / 64] |= 1ull << (slot % 64);
-}
-static inline bool pg_syscall_set_has(const struct pg_syscall_set *s, enum pg_arch a,
-                                      uint32_t slot)
-{
-        return (s->bits[a][slot / 64] >> (slot % 64)) & 1u;
-}
 
 enum pg_trace_mode {
         PG_TRACE_AUTO,    /* seccomp when it can be installed, else ptrace, and say so */
@@ -92,9 +83,9 @@ struct pg_tracer_opts {
         /* Syscalls that may run without a stop (seccomp mode only): a committed profile's set
          * minus what observers must still see. NULL: stop on everything. */
         const struct pg_syscall_set *allowed;
-        bool pin_cpu;            /* run tracer and tracee on one CPU when it helps */
-        bool exit_with_command;  /* stop tracing when the command exits (leftovers are detached) */
-        bool forward_signals;    /* SIGINT/SIGTERM/SIGHUP to profgen go to the command (default) */
+        bool pin_cpu;           /* run tracer and tracee on one CPU when it helps */
+        bool exit_with_command; /* stop tracing when the command exits (leftovers are detached) */
+        bool forward_signals;   /* SIGINT/SIGTERM/SIGHUP to profgen go to the command (default) */
 };
 
 int pg_tracer_new(const struct pg_tracer_opts *opts, struct pg_tracer **ret);
@@ -107,6 +98,9 @@ int pg_tracer_add_observer(struct pg_tracer *t, const struct pg_observer *obs);
  * when not found and 126 when not executable (the error object says why). Negative errno when
  * the tracer itself failed. */
 int pg_tracer_run(struct pg_tracer *t, char *const *argv, int *ret_status, struct pg_error **err);
+/* The set that actually ran without stops: opts.allowed minus what observers must see. NULL when
+ * every syscall stopped. Valid after pg_tracer_run. */
+const struct pg_syscall_set *pg_tracer_allowed(const struct pg_tracer *t);
 /* The mode that was used ("seccomp" or "ptrace") and why, after pg_tracer_run. */
 const char *pg_tracer_mode_name(const struct pg_tracer *t);
 const char *pg_tracer_mode_note(const struct pg_tracer *t);
