@@ -311,6 +311,9 @@ e2e_dockerd_start() {
   E2E_DOCKERD_PID=$!
   echo "$E2E_DOCKERD_PID" >"$d/ourpid"
   # /usr/bin/docker is the engine's own client; /usr/local/bin/docker (if any) is a newer one.
+  # The client must talk to this daemon only, whatever the caller's environment or ~/.docker say.
+  unset DOCKER_HOST DOCKER_CONTEXT DOCKER_TLS_VERIFY DOCKER_CERT_PATH
+  export DOCKER_CONFIG=$d/cli
   E2E_DOCKER=(/usr/bin/docker -H "unix://$d/sock")
   for ((i = 0; i < 300; i++)); do
     kill -0 "$E2E_DOCKERD_PID" 2>/dev/null || break
