@@ -312,9 +312,10 @@ e2e_dockerd_start() {
   echo "$E2E_DOCKERD_PID" >"$d/ourpid"
   # /usr/bin/docker is the engine's own client; /usr/local/bin/docker (if any) is a newer one.
   # The client must talk to this daemon only, whatever the caller's environment or ~/.docker say.
+  # --config, not DOCKER_CONFIG: podman reads that variable too and fails on an empty dir.
   unset DOCKER_HOST DOCKER_CONTEXT DOCKER_TLS_VERIFY DOCKER_CERT_PATH
-  export DOCKER_CONFIG=$d/cli
-  E2E_DOCKER=(/usr/bin/docker -H "unix://$d/sock")
+  mkdir -p "$d/cli"
+  E2E_DOCKER=(/usr/bin/docker --config "$d/cli" -H "unix://$d/sock")
   for ((i = 0; i < 300; i++)); do
     kill -0 "$E2E_DOCKERD_PID" 2>/dev/null || break
     [ -S "$d/sock" ] && "${E2E_DOCKER[@]}" version >/dev/null 2>&1 && break
@@ -334,9 +335,9 @@ e2e__dockerd_stop() {
   [ -f "$d/ourpid" ] || return 0
   pid=$(cat "$d/ourpid")
   if kill -0 "$pid" 2>/dev/null; then
-    ids=$(timeout 20 /usr/bin/docker -H "unix://$d/sock" ps -aq 2>/dev/null || true)
+    ids=$(timeout 20 /usr/bin/docker --config "$d/cli" -H "unix://$d/sock" ps -aq 2>/dev/null || true)
     # shellcheck disable=SC2086  # one id per word
-    [ -z "$ids" ] || timeout 60 /usr/bin/docker -H "unix://$d/sock" rm -f $ids >/dev/null 2>&1
+    [ -z "$ids" ] || timeout 60 /usr/bin/docker --config "$d/cli" -H "unix://$d/sock" rm -f $ids >/dev/null 2>&1
     e2e__stop_pid "$pid" 30
   fi
   for pid in $(e2e__pids_naming "$d"); do
