@@ -4,8 +4,8 @@
 # Each workload (busybox applets, a dash + coreutils pipeline) is recorded on the host, then run
 # by a private dockerd (Debian's docker.io: dockerd 20.10, containerd, runc 1.1.5) with
 #   --security-opt seccomp=PROFILE --cap-drop ALL [--cap-add from PROFILE.caps]
-# ITER times, each run giving the stdout and exit status of the same container without a seccomp
-# filter. Then one syscall the workload really makes, and that no runtime needs, is removed from
+# ITER times, each run giving the stdout, stderr and exit status of the same container without a
+# seccomp filter. Then one syscall the workload really makes, and that no runtime needs, is removed from
 # the profile and the container must fail: otherwise the check above could not fail either.
 set -euo pipefail
 # shellcheck source=tests/e2e/lib.sh
@@ -65,7 +65,7 @@ fail() { e2e_log "FAIL [$name]: $*"; FAILED=1; }
 
 # run_case NAME NEG CMD...
 run_case() {
-  local name=$1 negs=$2 nsys ok=0 first_fail='' i s neg='' negres ref_out ref_rc
+  local name=$1 negs=$2 nsys ok=0 first_fail='' i s neg='' negres ref_out ref_err ref_rc
   shift 2
   local prof=$W/$name.json caps=()
   # Recorded on the host, in the container's environment.
@@ -81,7 +81,7 @@ run_case() {
 
   # The reference: the same container without a seccomp filter, same capabilities.
   e2e_docker_run --security-opt seccomp=unconfined --cap-drop ALL "${caps[@]}" "$IMG" "$@"
-  ref_out=$E2E_OUT ref_rc=$E2E_RC
+  ref_out=$E2E_OUT ref_err=$E2E_ERR ref_rc=$E2E_RC
   [ "$ref_rc" = 0 ] || fail "unconfined container exits $ref_rc: $(tail -2 "$E2E_ERR_FILE")"
   # Host and container must see the same world, or the recording does not describe the run.
   [ "$rec_rc" = "$ref_rc" ] || fail "profgen record exited $rec_rc, the container $ref_rc"
@@ -89,11 +89,12 @@ run_case() {
 
   for ((i = 1; i <= ITER; i++)); do
     e2e_docker_run --security-opt "seccomp=$prof" --cap-drop ALL "${caps[@]}" "$IMG" "$@"
-    if [ "$E2E_RC" = "$ref_rc" ] && [ "$E2E_OUT" = "$ref_out" ]; then
+    # stderr too: a denied syscall can cost only a warning (ls without readlink prints one).
+    if [ "$E2E_RC" = "$ref_rc" ] && [ "$E2E_OUT" = "$ref_out" ] && [ "$E2E_ERR" = "$ref_err" ]; then
       ok=$((ok + 1))
     else
       [ -n "$first_fail" ] ||
-        first_fail="run $i: rc=$E2E_RC out='$(head -c 80 "$E2E_OUT_FILE")' err='$(tail -1 "$E2E_ERR_FILE" | cut -c1-200)'"
+        first_fail="run $i: rc=$E2E_RC out='$(head -c 80 "$E2E_OUT_FILE")' err='$(tail -1 "$E2E_ERR_FILE" | cut -c1-200)' (unconfined: rc=$ref_rc err='${ref_err:0:100}')"
       # A hang (a syscall denied in a retry loop) would eat the time budget ITER times.
       [ "$E2E_TIMED_OUT" = 0 ] || { first_fail+=" (timed out after ${E2E_TIMEOUT}s)"; break; }
     fi

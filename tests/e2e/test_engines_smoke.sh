@@ -5,7 +5,8 @@
 # and plain crun from an OCI bundle. Two workloads, because the runtimes' own needs depend on the
 # workload's profile (runtimes.md: runc takes its faccessat2/faccessat path only when the profile
 # allows the four id getters, which dash calls and busybox echo does not):
-#   - "accepted": ITER starts in a row with the output and status of an unconfined run;
+#   - "accepted": ITER starts in a row with the stdout, stderr and status of the host run (an
+#     unconfined container run must give the same, or the comparison is void);
 #   - "enforced": the profile less one syscall the workload really makes (and no runtime needs)
 #     stops it, so an engine that ignored the profile fails the test.
 set -euo pipefail
@@ -63,7 +64,7 @@ for wl in "${WORKLOADS[@]}"; do
   # shellcheck disable=SC2154  # argv is set by the eval
   e2e_host_run "${argv[@]}"
   [ "$E2E_RC" = 0 ] || e2e_die "$name fails on the host: rc=$E2E_RC $E2E_ERR"
-  host_out=$E2E_OUT
+  host_out=$E2E_OUT host_err=$E2E_ERR
   prof=$W/$name.json
   e2e_record "$prof" "${argv[@]}"
   [ "$E2E_RC" = 0 ] || e2e_die "profgen record of $name exited $E2E_RC (want 0): $(tail -3 "$E2E_ERR_FILE")"
@@ -83,13 +84,13 @@ for wl in "${WORKLOADS[@]}"; do
 
   for engine in "${ENGINES[@]}"; do
     run_on "$engine" "" "${argv[@]}"
-    if [ "$E2E_RC" != 0 ] || [ "$E2E_OUT" != "$host_out" ]; then
+    if [ "$E2E_RC" != 0 ] || [ "$E2E_OUT" != "$host_out" ] || [ "$E2E_ERR" != "$host_err" ]; then
       e2e_die "$name on $engine unconfined: rc=$E2E_RC out='$E2E_OUT' err: $(tail -3 "$E2E_ERR_FILE")"
     fi
     ok=0 first_fail=''
     for ((i = 1; i <= ITER; i++)); do
       run_on "$engine" "$prof" "${argv[@]}"
-      if [ "$E2E_RC" = 0 ] && [ "$E2E_OUT" = "$host_out" ]; then
+      if [ "$E2E_RC" = 0 ] && [ "$E2E_OUT" = "$host_out" ] && [ "$E2E_ERR" = "$host_err" ]; then
         ok=$((ok + 1))
       else
         [ -n "$first_fail" ] || first_fail="run $i: rc=$E2E_RC $(tail -1 "$E2E_ERR_FILE" | cut -c1-200)"
