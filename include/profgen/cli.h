@@ -56,6 +56,13 @@ void pg_cli_record_usage(FILE *f);
  * quiet. Returns 0 or PG_EXIT_FAILURE after reporting. */
 int pg_cli_write_outputs(const struct pg_cli_record *o, const struct pg_recording *rec);
 
+int pg_cmd_run(int argc, char **argv);    /* cli/cmd_run.c */
+int pg_cmd_verify(int argc, char **argv); /* cli/cmd_verify.c */
+
+struct pg_profile;
+/* Reads a profile and prints its warnings (unless quiet) or its error (cli/cmd_run.c). */
+int pg_cli_load_profile(const char *path, bool quiet, struct pg_profile **ret);
+
 /* Prints "profgen: <message>" (with file:line:column when known) to stderr. */
 void pg_cli_report(const struct pg_error *err, const char *fallback_fmt, ...)
     __attribute__((format(printf, 2, 3)));
