@@ -14,6 +14,12 @@ static const struct pg_command commands[] = {
     {"generate", "turn a saved recording into a profile", pg_cmd_generate},
     {"run", "run a command under a profile and capability list, like a container would",
      pg_cmd_run},
+    {"check", "record a command and compare with its committed profile (drift gate for CI)",
+     pg_cmd_check},
+    {"diff", "compare two profiles and their capability lists (exit 0 same, 1 drift)",
+     pg_cmd_diff},
+    {"merge", "unite profiles (or recordings) from several runs, shards or architectures",
+     pg_cmd_merge},
     {"version", "print the version", cmd_version},
     {"help", "show this help", cmd_help},
 };
