@@ -16,6 +16,7 @@ enum {
         OPT_COLOR,
         OPT_RECORDING,
         OPT_ALLOW_REMOVALS,
+        OPT_REPORT,
 };
 
 const struct option pg_cli_diff_longopts[] = {
@@ -23,6 +24,7 @@ const struct option pg_cli_diff_longopts[] = {
     {"color", required_argument, NULL, OPT_COLOR},
     {"recording", required_argument, NULL, OPT_RECORDING},
     {"allow-removals", no_argument, NULL, OPT_ALLOW_REMOVALS},
+    {"report", required_argument, NULL, OPT_REPORT},
     {0},
 };
 
@@ -35,7 +37,9 @@ void pg_cli_diff_usage(FILE *f)
               "      --recording FILE     a recording (record --trace) that explains NEW: each\n"
               "                           added syscall gets its count, process and call site\n"
               "      --allow-removals     what NEW lacks is reported but is not drift (a run\n"
-              "                           that exercised only part of the program)\n",
+              "                           that exercised only part of the program)\n"
+              "      --report FILE        write the report to FILE instead of stdout (check: the\n"
+              "                           workload's own output stays apart from a JSON report)\n",
               f);
 }
 
@@ -72,6 +76,9 @@ int pg_cli_diff_option(struct pg_cli_diff *o, int opt, const char *arg)
                 return 1;
         case OPT_ALLOW_REMOVALS:
                 o->allow_removals = true;
+                return 1;
+        case OPT_REPORT:
+                o->report = arg;
                 return 1;
         default:
                 return 0;
@@ -127,14 +134,17 @@ int pg_cli_print_diff(const struct pg_diff *d, const struct pg_cli_diff *o,
         _cleanup_free_ char *text = NULL;
         struct pg_diff_format_opts fo = *labels;
         fo.format = o->format;
-        fo.color = o->format == PG_DIFF_FORMAT_TEXT && use_color(o->color);
+        fo.color = o->format == PG_DIFF_FORMAT_TEXT && !o->report && use_color(o->color);
         fo.removals_allowed = o->allow_removals;
         int r = pg_diff_format(d, &fo, &text, &err);
+        if (r == 0 && o->report)
+                r = pg_file_write_atomic(o->report, text, strlen(text), &err);
         if (r < 0) {
-                pg_cli_report(err, "cannot format the diff");
+                pg_cli_report(err, "cannot write the report: %s", strerror(-r));
                 return r;
         }
-        fputs(text, stdout);
+        if (!o->report)
+                fputs(text, stdout);
         return fflush(stdout) == 0 ? 0 : -errno;
 }
 

@@ -305,6 +305,18 @@ static int arch_union(const struct side *o, const struct side *n, const char ***
         return 0;
 }
 
+/* An architecture only one side covers is one entry (how many names it allows there), not a
+ * line per syscall: the whole set is new or gone, and a screenful of it would hide the rest. */
+static int arch_only_on_one_side(struct entries *e, const char *arch, struct side *s, bool added)
+{
+        _cleanup_free_ char *count = NULL;
+        side_select(s, arch);
+        if (asprintf(&count, "%zu syscall%s", s->n_on, s->n_on == 1 ? "" : "s") < 0)
+                return -ENOMEM;
+        return add_entry(e, PG_DIFF_ARCH, added ? PG_DIFF_ADDED : PG_DIFF_REMOVED, arch, NULL,
+                         added ? NULL : count, added ? count : NULL);
+}
+
 static int compare_arches(struct entries *e, struct side *o, struct side *n)
 {
         _cleanup_free_ const char **arches = NULL;
@@ -312,11 +324,10 @@ static int compare_arches(struct entries *e, struct side *o, struct side *n)
         int r = arch_union(o, n, &arches, &na);
         for (size_t i = 0; r == 0 && i < na; i++) {
                 bool in_o = strv_has(o->arches, arches[i]), in_n = strv_has(n->arches, arches[i]);
-                if (in_o != in_n)
-                        r = add_entry(e, PG_DIFF_ARCH, in_o ? PG_DIFF_REMOVED : PG_DIFF_ADDED,
-                                      arches[i], NULL, NULL, NULL);
-                if (r == 0)
+                if (in_o && in_n)
                         r = compare_arch(e, arches[i], o, n);
+                else
+                        r = arch_only_on_one_side(e, arches[i], in_o ? o : n, in_n);
         }
         return r;
 }

@@ -112,6 +112,37 @@ static int entry_cap(struct pg_diff_entry *en, const struct pg_recording *rec)
         return 0;
 }
 
+/* "made 3 syscalls there: read, write, exit_group": what the workload did on a new
+ * architecture (a 32-bit helper, an int 0x80 call). */
+static int entry_arch(struct pg_diff_entry *en, const struct pg_recording *rec)
+{
+        enum { SHOWN = 8 };
+        char *buf = NULL;
+        size_t len = 0, n = 0;
+        if (en->arch == PG_ARCH_INVALID || en->change != PG_DIFF_ADDED)
+                return 0;
+        FILE *f = open_memstream(&buf, &len);
+        if (!f)
+                return -ENOMEM;
+        for (uint32_t s = 0; s < PG_SYSCALL_SLOTS; s++) {
+                if (!pg_recording_syscall(rec, en->arch, s))
+                        continue;
+                const char *name = pg_arch_syscall_name(en->arch, s);
+                if (n < SHOWN)
+                        fprintf(f, "%s%s", n ? ", " : "", name ? name : "?");
+                n++;
+        }
+        if (n > SHOWN)
+                fprintf(f, " and %zu more", n - SHOWN);
+        if (fclose(f) != 0)
+                return -ENOMEM;
+        if (n > 0 && asprintf(&en->evidence, "made %zu syscall%s there: %s", n, n == 1 ? "" : "s",
+                              buf) < 0)
+                en->evidence = NULL;
+        free(buf);
+        return n > 0 && !en->evidence ? -ENOMEM : 0;
+}
+
 int pg_diff_add_evidence(struct pg_diff *d, const struct pg_recording *rec,
                          const struct pg_generation *gen)
 {
@@ -122,6 +153,8 @@ int pg_diff_add_evidence(struct pg_diff *d, const struct pg_recording *rec,
                         r = entry_syscall(en, rec, gen);
                 else if (en->subject == PG_DIFF_CAP && en->change == PG_DIFF_ADDED)
                         r = entry_cap(en, rec);
+                else if (en->subject == PG_DIFF_ARCH)
+                        r = entry_arch(en, rec);
                 if (r < 0)
                         return r;
         }

@@ -114,8 +114,12 @@ static void text_header(const struct out *w, const struct pg_diff *d, size_t i)
         bool same_arch = prev && prev->arch_name && en->arch_name &&
                          strcmp(prev->arch_name, en->arch_name) == 0;
         if (en->subject == PG_DIFF_ARCH) {
-                fprintf(w->f, "%sarchitecture %s %s%s\n", bold(w), en->arch_name,
+                const char *v = en->new_value ? en->new_value : en->old_value;
+                fprintf(w->f, "%sarchitecture %s %s%s", bold(w), en->arch_name,
                         change_word[en->change], reset(w));
+                fprintf(w->f, v ? " (%s)\n" : "%s\n", v ? v : "");
+                if (en->evidence)
+                        fprintf(w->f, "  %s\n", en->evidence);
         } else if (en->subject == PG_DIFF_SYSCALL) {
                 if (!(prev && prev->subject == PG_DIFF_SYSCALL && same_arch))
                         fprintf(w->f, "%ssyscalls on %s:%s\n", bold(w), en->arch_name, reset(w));
@@ -269,48 +273,59 @@ static int find_line(const char *text, const char *needle, bool at_start)
         return 0;
 }
 
-/* Where an annotation for en points: the file and, when the name is in it, the line. */
+/* The line of en's name in path, 0 when it is not there. */
+static int name_line(const char *path, const struct pg_diff_entry *en)
+{
+        _cleanup_free_ char *text = NULL, *quoted = NULL;
+        bool cap = en->subject == PG_DIFF_CAP;
+        if (!en->name || pg_file_read_all(path, &text, NULL, NULL) < 0 ||
+            (!cap && asprintf(&quoted, "\"%s\"", en->name) < 0))
+                return 0;
+        return find_line(text, cap ? en->name : quoted, cap);
+}
+
+/* Where an annotation for en points: "file=P,line=N," (line only when the name is there). */
 static void gh_location(FILE *f, const struct out *w, const struct pg_diff_entry *en)
 {
         const char *path = en->subject == PG_DIFF_CAP ? w->o->old_caps_path : w->o->old_path;
         if (!path)
                 return;
-        fputs(" file=", f);
+        fputs("file=", f);
         gh_escape(f, path, true);
-        _cleanup_free_ char *text = NULL, *quoted = NULL;
-        if (!en->name || pg_file_read_all(path, &text, NULL, NULL) < 0)
-                return;
-        bool cap = en->subject == PG_DIFF_CAP;
-        if (!cap && asprintf(&quoted, "\"%s\"", en->name) < 0)
-                return;
-        int line = find_line(text, cap ? en->name : quoted, cap);
+        int line = name_line(path, en);
         if (line > 0)
                 fprintf(f, ",line=%d", line);
+        fputc(',', f);
 }
 
 static int gh_entry(const struct out *w, const struct pg_diff_entry *en)
 {
-        _cleanup_free_ char *msg = NULL;
-        size_t len = 0;
-        FILE *m = open_memstream(&msg, &len);
-        if (!m)
+        _cleanup_free_ char *msg = NULL, *detail = NULL;
+        size_t len = 0, dlen = 0;
+        FILE *m = open_memstream(&msg, &len), *dm = open_memstream(&detail, &dlen);
+        if (!m || !dm) {
+                if (m)
+                        fclose(m);
+                if (dm)
+                        fclose(dm);
                 return -ENOMEM;
+        }
+        text_detail(dm, en, w->o->removals_allowed);
+        fclose(dm);
         if (en->arch_name)
                 fprintf(m, "%s: ", en->arch_name);
         fprintf(m, "%s%s%s%s %s", subject_word[en->subject], en->name ? " `" : "",
                 en->name ? en->name : "", en->name ? "`" : "", change_word[en->change]);
-        if (en->subject != PG_DIFF_ARCH) {
-                fputs(": ", m);
-                text_detail(m, en, w->o->removals_allowed);
-        }
+        if (detail && *detail)
+                fprintf(m, ": %s", detail);
         if (fclose(m) != 0)
                 return -ENOMEM;
         const char *level = en->change != PG_DIFF_REMOVED ? "error"
                             : w->o->removals_allowed      ? "notice"
                                                           : "warning";
-        fprintf(w->f, "::%s title=seccomp profile drift", level);
+        fprintf(w->f, "::%s ", level);
         gh_location(w->f, w, en);
-        fputs("::", w->f);
+        fputs("title=seccomp profile drift::", w->f);
         gh_escape(w->f, msg, false);
         fputc('\n', w->f);
         return 0;

@@ -79,6 +79,7 @@ struct pg_cli_diff {
         int color;                /* -1: when stdout is a terminal and NO_COLOR is unset */
         const char *recording;    /* --recording: evidence for NEW */
         bool allow_removals;      /* removals are reported but are not drift */
+        const char *report;       /* --report: write the report here instead of stdout */
 };
 
 extern const struct option pg_cli_diff_longopts[];
