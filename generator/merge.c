@@ -93,6 +93,29 @@ static int unite_arches(struct pg_profile *out, const struct pg_profile *in)
         return 0;
 }
 
+/* Docker refuses a profile with both `architectures` and `archMap`. An archMap entry applies on
+ * its host architecture only; when inputs mix the two forms, the union that covers every host is
+ * the flat list of all architectures and sub-architectures (the set diff compares, too). */
+static int flatten_arch_map(struct pg_profile *out)
+{
+        if (!out->arches || out->n_arch_map == 0)
+                return 0;
+        for (size_t i = 0; i < out->n_arch_map; i++) {
+                char *const one[] = {out->arch_map[i].arch, NULL};
+                if (strv_union(&out->arches, one) < 0 ||
+                    strv_union(&out->arches, out->arch_map[i].sub_arches) < 0)
+                        return -ENOMEM;
+        }
+        for (size_t i = 0; i < out->n_arch_map; i++) {
+                free(out->arch_map[i].arch);
+                pg_strv_free(out->arch_map[i].sub_arches);
+        }
+        free(out->arch_map);
+        out->arch_map = NULL;
+        out->n_arch_map = 0;
+        return 0;
+}
+
 static void sort_header(struct pg_profile *out)
 {
         strv_sort(out->arches, cmp_arch);
@@ -164,6 +187,8 @@ int pg_profile_merge(const struct pg_profile *const *in, const char *const *labe
                 if (r == 0)
                         r = pg_atom_set_add_profile(&atoms, in[i], i);
         }
+        if (r == 0)
+                r = flatten_arch_map(out);
         if (r == 0)
                 r = pg_atom_set_normalise(&atoms, out->default_action, out->default_errno, &a, &b);
         if (r == -EEXIST && a && b)
