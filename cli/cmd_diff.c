@@ -152,7 +152,8 @@ static void usage(FILE *f)
 {
         fputs("usage: profgen diff [OPTIONS] OLD NEW\n\n"
               "Compares two seccomp profiles and the .caps files beside them semantically: per\n"
-              "architecture, however the rules are grouped or ordered. Evidence for NEW comes\n"
+              "architecture, however the rules are grouped or ordered (the .caps files when\n"
+              "both profiles have one). Evidence for NEW comes\n"
               "from --recording, or from NEW's recording beside it (NEW.json -> NEW.trace.json).\n"
               "Exit status: 0 equivalent, 1 drift, 2 error.\n\n",
               f);
@@ -177,7 +178,8 @@ static int load_recording(const char *explicit_path, const char *new_path,
         return r;
 }
 
-/* Both caps files when either exists: a missing one counts as an empty list. */
+/* Capabilities are compared when both profiles have a .caps file: a profile from elsewhere
+ * usually has none, and that says nothing about what it needs. */
 static int diff_pair(const char *old_path, const char *new_path, const struct pg_cli_diff *o,
                      struct pg_diff **ret)
 {
@@ -193,8 +195,11 @@ static int diff_pair(const char *old_path, const char *new_path, const struct pg
                 r = load_recording(o->recording, new_path, &rec);
         if (r == 0 && (r = pg_diff_profiles(op, np, ret, &err)) < 0)
                 pg_cli_report(err, "cannot compare the profiles");
-        if (r == 0 && (o_caps || n_caps))
+        if (r == 0 && o_caps && n_caps)
                 r = pg_diff_caps(*ret, &oc, &nc);
+        else if (r == 0 && o_caps != n_caps)
+                fprintf(stderr, "profgen: note: only %s has a .caps file: capabilities not compared\n",
+                        o_caps ? old_path : new_path);
         if (r == 0 && rec)
                 r = pg_diff_add_evidence(*ret, rec, NULL);
         pg_caps_list_clear(&oc);

@@ -96,6 +96,17 @@ static bool strv_has(char *const *v, const char *s)
         return false;
 }
 
+/* libseccomp's pseudo numbers: those of the socketcall/ipc calls an architecture multiplexes
+ * (socket on i386: -101) lie above this; those of syscalls an architecture lacks lie below. */
+#define PNR_ABSENT_BASE (-10000)
+
+/* Whether libseccomp can put `name` into a filter for `arch`. */
+static bool name_on_arch(enum pg_arch arch, const char *name)
+{
+        int nr = seccomp_syscall_resolve_name_arch(pg_arch_info(arch)->scmp_arch, name);
+        return nr >= 0 || (nr != __NR_SCMP_ERROR && nr > PNR_ABSENT_BASE);
+}
+
 /* Whether atom a is part of the filter for architecture `arch` (SCMP_ARCH_ name). */
 static bool atom_on_arch(const struct pg_atom *a, const char *arch)
 {
@@ -112,8 +123,7 @@ static bool atom_on_arch(const struct pg_atom *a, const char *arch)
         env.native = pa;
         if (pg_seccomp_rule_applies(&only_arches, &env, &applies, NULL) < 0 || !applies)
                 return false;
-        uint32_t slot;
-        if (pa != PG_ARCH_INVALID && pg_arch_syscall_slot(pa, a->name, &slot) == 0)
+        if (pa != PG_ARCH_INVALID && name_on_arch(pa, a->name))
                 return true;
         /* A name libseccomp knows nowhere (newer than it) stays visible on every architecture;
          * one it knows elsewhere does not exist here, and runc skips it. */

@@ -75,13 +75,26 @@ static int provenance_evidence(const struct pg_generation *gen, const char *name
         return 0;
 }
 
+/* The recorded statistics of `name` on arch. By name over the slots, not by libseccomp's number
+ * for the name: i386's socket is slot 359 in a recording but a socketcall pseudo number there. */
+static const struct pg_syscall_stat *find_stat(const struct pg_recording *rec, enum pg_arch arch,
+                                               const char *name)
+{
+        if (arch == PG_ARCH_INVALID)
+                return NULL;
+        for (uint32_t s = 0; s < PG_SYSCALL_SLOTS; s++) {
+                const struct pg_syscall_stat *st = pg_recording_syscall(rec, arch, s);
+                const char *n = st ? pg_arch_syscall_name(arch, s) : NULL;
+                if (n && strcmp(n, name) == 0)
+                        return st;
+        }
+        return NULL;
+}
+
 static int entry_syscall(struct pg_diff_entry *en, const struct pg_recording *rec,
                          const struct pg_generation *gen)
 {
-        uint32_t slot;
-        const struct pg_syscall_stat *st = NULL;
-        if (en->arch != PG_ARCH_INVALID && pg_arch_syscall_slot(en->arch, en->name, &slot) == 0)
-                st = pg_recording_syscall(rec, en->arch, slot);
+        const struct pg_syscall_stat *st = find_stat(rec, en->arch, en->name);
         if (en->change == PG_DIFF_REMOVED) {
                 if (!st && !(en->evidence = strdup("not made in this run")))
                         return -ENOMEM;

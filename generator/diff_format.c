@@ -81,10 +81,12 @@ static void text_detail(FILE *f, const struct pg_diff_entry *en, bool removals_a
                 fputs(only ? only : "", f);
                 sep = "; ";
         }
-        if (en->evidence)
+        if (en->evidence) {
                 fprintf(f, "%s%s", sep, en->evidence);
+                sep = " ";
+        }
         if (en->change == PG_DIFF_REMOVED && removals_allowed)
-                fputs(" (allowed: --allow-removals)", f);
+                fprintf(f, "%s(allowed: --allow-removals)", *sep ? " " : "");
 }
 
 static int text_entry(const struct out *w, const struct pg_diff_entry *en)
