@@ -60,8 +60,11 @@ static int parse(int argc, char **argv, struct check_args *a)
         int shift = argc > 1 && argv[1][0] != '-' ? 1 : 0;
         if (shift)
                 a->profile = argv[1];
-        for (int c; (c = getopt_long(argc - shift, argv + shift, shortopts, longopts, NULL)) != -1;) {
-                int h = c == 'h' ? 2 : c == OPT_UPDATE ? 1 : pg_cli_diff_option(&a->diff, c, optarg);
+        for (int c;
+             (c = getopt_long(argc - shift, argv + shift, shortopts, longopts, NULL)) != -1;) {
+                int h = c == 'h'          ? 2
+                        : c == OPT_UPDATE ? 1
+                                          : pg_cli_diff_option(&a->diff, c, optarg);
                 if (c == OPT_UPDATE)
                         a->update = true;
                 if (h == 0)
@@ -226,8 +229,8 @@ static int record(const struct check_args *a, struct observed *ob, int *ret_stat
         return 0;
 }
 
-static int compare(const struct check_args *a, const struct committed *c,
-                   const struct observed *ob, struct pg_diff **ret)
+static int compare(const struct check_args *a, const struct committed *c, const struct observed *ob,
+                   struct pg_diff **ret)
 {
         _cleanup_error_ struct pg_error *err = NULL;
         int r = pg_diff_profiles(c->profile, ob->gen->profile, ret, &err);

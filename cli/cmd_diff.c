@@ -55,8 +55,9 @@ int pg_cli_diff_option(struct pg_cli_diff *o, int opt, const char *arg)
         switch (opt) {
         case OPT_FORMAT:
                 if (pg_diff_format_parse(arg, &o->format) < 0) {
-                        fprintf(stderr, "profgen: --format: expected text, json or github, got "
-                                        "`%s`\n",
+                        fprintf(stderr,
+                                "profgen: --format: expected text, json or github, got "
+                                "`%s`\n",
                                 arg);
                         return -1;
                 }
@@ -67,8 +68,9 @@ int pg_cli_diff_option(struct pg_cli_diff *o, int opt, const char *arg)
                            : strcmp(arg, "auto") == 0  ? -1
                                                        : -2;
                 if (o->color == -2)
-                        fprintf(stderr, "profgen: --color: expected auto, always or never, got "
-                                        "`%s`\n",
+                        fprintf(stderr,
+                                "profgen: --color: expected auto, always or never, got "
+                                "`%s`\n",
                                 arg);
                 return o->color == -2 ? -1 : 1;
         case OPT_RECORDING:
@@ -198,7 +200,8 @@ static int diff_pair(const char *old_path, const char *new_path, const struct pg
         if (r == 0 && o_caps && n_caps)
                 r = pg_diff_caps(*ret, &oc, &nc);
         else if (r == 0 && o_caps != n_caps)
-                fprintf(stderr, "profgen: note: only %s has a .caps file: capabilities not compared\n",
+                fprintf(stderr,
+                        "profgen: note: only %s has a .caps file: capabilities not compared\n",
                         o_caps ? old_path : new_path);
         if (r == 0 && rec)
                 r = pg_diff_add_evidence(*ret, rec, NULL);

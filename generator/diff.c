@@ -46,8 +46,8 @@ static int add_entry(struct entries *e, enum pg_diff_subject subject, enum pg_di
                 return -ENOMEM;
         if (arch) {
                 en->arch = pg_arch_from_name(arch);
-                en->arch_name = strdup(en->arch != PG_ARCH_INVALID ? pg_arch_info(en->arch)->name
-                                                                   : arch);
+                en->arch_name =
+                    strdup(en->arch != PG_ARCH_INVALID ? pg_arch_info(en->arch)->name : arch);
         }
         if ((arch && !en->arch_name) || (name && !(en->name = strdup(name))) ||
             (old_v && !(en->old_value = strdup(old_v))) ||
@@ -226,7 +226,9 @@ static int compare_name(struct entries *e, const char *arch, const struct pg_ato
         _cleanup_free_ char *ov = NULL, *nv = NULL;
         if (describe_run(o, no, &ov) < 0 || describe_run(n, nn, &nv) < 0)
                 return -ENOMEM;
-        enum pg_diff_change c = no == 0 ? PG_DIFF_ADDED : nn == 0 ? PG_DIFF_REMOVED : PG_DIFF_CHANGED;
+        enum pg_diff_change c = no == 0   ? PG_DIFF_ADDED
+                                : nn == 0 ? PG_DIFF_REMOVED
+                                          : PG_DIFF_CHANGED;
         return add_entry(e, PG_DIFF_SYSCALL, c, arch, (no ? o : n)[0]->name, ov, nv);
 }
 
@@ -254,8 +256,8 @@ static int compare_arch(struct entries *e, const char *arch, struct side *o, str
 static int compare_set(struct entries *e, const char *what, char *const *o, char *const *n)
 {
         for (char *const *s = o; s && *s; s++)
-                if (!strv_has(n, *s) && add_entry(e, PG_DIFF_SETTING, PG_DIFF_REMOVED, NULL, what,
-                                                  *s, NULL) < 0)
+                if (!strv_has(n, *s) &&
+                    add_entry(e, PG_DIFF_SETTING, PG_DIFF_REMOVED, NULL, what, *s, NULL) < 0)
                         return -ENOMEM;
         for (char *const *s = n; s && *s; s++)
                 if (!strv_has(o, *s) &&

@@ -149,8 +149,8 @@ static int entry_arch(struct pg_diff_entry *en, const struct pg_recording *rec)
                 fprintf(f, " and %zu more", n - SHOWN);
         if (fclose(f) != 0)
                 return -ENOMEM;
-        if (n > 0 && asprintf(&en->evidence, "made %zu syscall%s there: %s", n, n == 1 ? "" : "s",
-                              buf) < 0)
+        if (n > 0 &&
+            asprintf(&en->evidence, "made %zu syscall%s there: %s", n, n == 1 ? "" : "s", buf) < 0)
                 en->evidence = NULL;
         free(buf);
         return n > 0 && !en->evidence ? -ENOMEM : 0;

@@ -15,8 +15,8 @@ static const char *const change_word[] = {
     [PG_DIFF_REMOVED] = "removed",
     [PG_DIFF_CHANGED] = "changed",
 };
-static const char change_mark[] = {[PG_DIFF_ADDED] = '+', [PG_DIFF_REMOVED] = '-',
-                                   [PG_DIFF_CHANGED] = '~'};
+static const char change_mark[] = {
+    [PG_DIFF_ADDED] = '+', [PG_DIFF_REMOVED] = '-', [PG_DIFF_CHANGED] = '~'};
 static const char *const subject_word[] = {
     [PG_DIFF_SETTING] = "setting",
     [PG_DIFF_ARCH] = "architecture",
@@ -46,9 +46,9 @@ struct out {
 
 static const char *color(const struct out *w, enum pg_diff_change c)
 {
-        static const char *const codes[] = {
-            [PG_DIFF_ADDED] = "\033[32m", [PG_DIFF_REMOVED] = "\033[31m",
-            [PG_DIFF_CHANGED] = "\033[33m"};
+        static const char *const codes[] = {[PG_DIFF_ADDED] = "\033[32m",
+                                            [PG_DIFF_REMOVED] = "\033[31m",
+                                            [PG_DIFF_CHANGED] = "\033[33m"};
         return w->o->color ? codes[c] : "";
 }
 
@@ -113,8 +113,8 @@ static int text_entry(const struct out *w, const struct pg_diff_entry *en)
 static void text_header(const struct out *w, const struct pg_diff *d, size_t i)
 {
         const struct pg_diff_entry *en = &d->v[i], *prev = i ? &d->v[i - 1] : NULL;
-        bool same_arch = prev && prev->arch_name && en->arch_name &&
-                         strcmp(prev->arch_name, en->arch_name) == 0;
+        bool same_arch =
+            prev && prev->arch_name && en->arch_name && strcmp(prev->arch_name, en->arch_name) == 0;
         if (en->subject == PG_DIFF_ARCH) {
                 const char *v = en->new_value ? en->new_value : en->old_value;
                 fprintf(w->f, "%sarchitecture %s %s%s", bold(w), en->arch_name,
@@ -226,7 +226,8 @@ static int format_json(const struct out *w, const struct pg_diff *d)
         for (size_t i = 0; i < d->n; i++)
                 if (json_array_append_new(changes, json_entry(&d->v[i])) < 0)
                         return -ENOMEM;
-        return json_dumpf(o, w->f, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0 || fputc('\n', w->f) < 0
+        return json_dumpf(o, w->f, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0 ||
+                       fputc('\n', w->f) < 0
                    ? -ENOMEM
                    : 0;
 }

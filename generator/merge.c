@@ -137,7 +137,10 @@ static int merge_scalars(struct pg_profile *out, const struct pg_profile *const 
                 const struct pg_profile *p = in[i];
                 if (p->default_action != out->default_action ||
                     pg_errno_effective(p->default_action, p->default_errno) != out->default_errno) {
-                        _cleanup_free_ char *a = pg_action_text(in[0]->default_action, in[0]->default_errno), *b = pg_action_text(p->default_action, p->default_errno);
+                        _cleanup_free_ char *a = pg_action_text(in[0]->default_action,
+                                                                in[0]->default_errno),
+                                            *b =
+                                                pg_action_text(p->default_action, p->default_errno);
                         return pg_error_set(err, -EEXIST,
                                             "conflicting default actions: `%s` has %s, `%s` "
                                             "has %s",

@@ -376,8 +376,8 @@ int pg_atom_set_to_rules(const struct pg_atom_set *s, struct pg_profile *p)
 }
 
 static const char *const cmp_ops[PG_CMP_COUNT] = {
-    [PG_CMP_NE] = "!=", [PG_CMP_LT] = "<",  [PG_CMP_LE] = "<=", [PG_CMP_EQ] = "==",
-    [PG_CMP_GE] = ">=", [PG_CMP_GT] = ">",  [PG_CMP_MASKED_EQ] = "==",
+    [PG_CMP_NE] = "!=", [PG_CMP_LT] = "<", [PG_CMP_LE] = "<=",        [PG_CMP_EQ] = "==",
+    [PG_CMP_GE] = ">=", [PG_CMP_GT] = ">", [PG_CMP_MASKED_EQ] = "==",
 };
 
 /* Small numbers read best in decimal, flags and masks in hex. */

@@ -76,10 +76,10 @@ int pg_cmd_check(int argc, char **argv); /* cli/cmd_check.c */
 /* How diff and check show a diff (cli/cmd_diff.c). */
 struct pg_cli_diff {
         enum pg_diff_format format;
-        int color;                /* -1: when stdout is a terminal and NO_COLOR is unset */
-        const char *recording;    /* --recording: evidence for NEW */
-        bool allow_removals;      /* removals are reported but are not drift */
-        const char *report;       /* --report: write the report here instead of stdout */
+        int color;             /* -1: when stdout is a terminal and NO_COLOR is unset */
+        const char *recording; /* --recording: evidence for NEW */
+        bool allow_removals;   /* removals are reported but are not drift */
+        const char *report;    /* --report: write the report here instead of stdout */
 };
 
 extern const struct option pg_cli_diff_longopts[];

@@ -30,12 +30,12 @@ enum pg_diff_change {
 struct pg_diff_entry {
         enum pg_diff_subject subject;
         enum pg_diff_change change;
-        enum pg_arch arch;  /* PG_DIFF_ARCH, PG_DIFF_SYSCALL; PG_ARCH_INVALID when unknown */
-        char *arch_name;    /* "x86_64" (or the profile's SCMP_ARCH_ name if profgen lacks it) */
-        char *name;         /* syscall, "CAP_NET_RAW", setting key; NULL for PG_DIFF_ARCH */
-        char *old_value;    /* what OLD says ("SCMP_ACT_ALLOW if arg0 == 2"), NULL when absent */
-        char *new_value;    /* what NEW says, NULL when absent */
-        char *evidence;     /* why, when a recording or a caps comment tells: NULL otherwise */
+        enum pg_arch arch; /* PG_DIFF_ARCH, PG_DIFF_SYSCALL; PG_ARCH_INVALID when unknown */
+        char *arch_name;   /* "x86_64" (or the profile's SCMP_ARCH_ name if profgen lacks it) */
+        char *name;        /* syscall, "CAP_NET_RAW", setting key; NULL for PG_DIFF_ARCH */
+        char *old_value;   /* what OLD says ("SCMP_ACT_ALLOW if arg0 == 2"), NULL when absent */
+        char *new_value;   /* what NEW says, NULL when absent */
+        char *evidence;    /* why, when a recording or a caps comment tells: NULL otherwise */
 };
 
 struct pg_diff {
@@ -66,12 +66,12 @@ enum pg_diff_format {
 
 struct pg_diff_format_opts {
         enum pg_diff_format format;
-        bool color;                 /* ANSI colours (text) */
-        const char *old_label;      /* "profiles/app.json" */
-        const char *new_label;      /* "profiles/app.json (this run)" */
-        const char *old_path;       /* GitHub annotations point into these files (line of the */
-        const char *old_caps_path;  /* syscall or capability when it is there); may be NULL */
-        bool removals_allowed;      /* --allow-removals: removals are notes, not drift */
+        bool color;                /* ANSI colours (text) */
+        const char *old_label;     /* "profiles/app.json" */
+        const char *new_label;     /* "profiles/app.json (this run)" */
+        const char *old_path;      /* GitHub annotations point into these files (line of the */
+        const char *old_caps_path; /* syscall or capability when it is there); may be NULL */
+        bool removals_allowed;     /* --allow-removals: removals are notes, not drift */
 };
 
 int pg_diff_format_parse(const char *s, enum pg_diff_format *ret);

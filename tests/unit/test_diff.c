@@ -95,8 +95,8 @@ static char *format(const struct pg_diff *d, enum pg_diff_format f, const char *
 static void each_kind_of_change(void **state)
 {
         (void)state;
-        static const char *const cases[] = {"added", "removed",  "perarch", "arch",
-                                            "action", "args", "caps", "settings"};
+        static const char *const cases[] = {"added",  "removed", "perarch", "arch",
+                                            "action", "args",    "caps",    "settings"};
         for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
                 _cleanup_diff_ struct pg_diff *d = diff_with_base(cases[i]);
                 _cleanup_free_ char *text = format(d, PG_DIFF_FORMAT_TEXT, cases[i], false);
@@ -246,10 +246,8 @@ static void evidence_from_recording(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-            cmocka_unit_test(each_kind_of_change),
-            cmocka_unit_test(formats),
-            cmocka_unit_test(color_only_when_asked),
-            cmocka_unit_test(semantic_equivalence),
+            cmocka_unit_test(each_kind_of_change),     cmocka_unit_test(formats),
+            cmocka_unit_test(color_only_when_asked),   cmocka_unit_test(semantic_equivalence),
             cmocka_unit_test(evidence_from_recording),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);

@@ -31,9 +31,9 @@ static uint32_t rnd(uint32_t n)
         return (uint32_t)((rng_state * 0x2545F4914F6CDD1DULL) >> 33) % n;
 }
 
-static const char *const names[] = {"read",   "write",  "openat", "close", "mmap",   "socket",
-                                    "bind",   "ioctl",  "fcntl",  "kill",  "ptrace", "clone",
-                                    "execve", "futex",  "brk",    "prctl", "mount",  "chown"};
+static const char *const names[] = {"read",   "write", "openat", "close", "mmap",   "socket",
+                                    "bind",   "ioctl", "fcntl",  "kill",  "ptrace", "clone",
+                                    "execve", "futex", "brk",    "prctl", "mount",  "chown"};
 #define N_NAMES (sizeof(names) / sizeof(names[0]))
 static const char *const arches[] = {"SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32",
                                      "SCMP_ARCH_AARCH64"};
@@ -42,12 +42,12 @@ static const char *const flags[] = {"SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_F
 /* The outcome a (name, conditional?) pair always gets, so random profiles never conflict. */
 static void outcome_of(size_t name, bool conditional, struct pg_rule *r)
 {
-        static const enum pg_action acts[] = {PG_ACT_ALLOW, PG_ACT_ALLOW, PG_ACT_ERRNO,
-                                              PG_ACT_LOG, PG_ACT_TRAP};
+        static const enum pg_action acts[] = {PG_ACT_ALLOW, PG_ACT_ALLOW, PG_ACT_ERRNO, PG_ACT_LOG,
+                                              PG_ACT_TRAP};
         size_t k = (name * 7 + (conditional ? 3 : 0)) % 5;
         r->action = acts[k];
-        r->errno_ret = r->action == PG_ACT_ERRNO ? (name % 2 ? EPERM : PG_ERRNO_UNSET)
-                                                 : PG_ERRNO_UNSET;
+        r->errno_ret =
+            r->action == PG_ACT_ERRNO ? (name % 2 ? EPERM : PG_ERRNO_UNSET) : PG_ERRNO_UNSET;
 }
 
 static char **strv_of(const char *a, const char *b)
@@ -106,8 +106,8 @@ static struct pg_profile *random_profile(void)
                 p->arch_map = calloc(1, sizeof(*p->arch_map));
                 p->n_arch_map = 1;
                 p->arch_map[0].arch = strdup("SCMP_ARCH_X86_64");
-                p->arch_map[0].sub_arches = strv_of(rnd(2) ? "SCMP_ARCH_X86" : "SCMP_ARCH_X32",
-                                                    NULL);
+                p->arch_map[0].sub_arches =
+                    strv_of(rnd(2) ? "SCMP_ARCH_X86" : "SCMP_ARCH_X32", NULL);
         }
         if (rnd(3) == 0)
                 p->flags = strv_of(flags[rnd(2)], NULL);
@@ -172,7 +172,8 @@ static void associative(void **state)
                 _cleanup_profile_ struct pg_profile *a = random_profile(), *b = random_profile(),
                                                     *c = random_profile();
                 const struct pg_profile *ab_in[] = {a, b}, *bc_in[] = {b, c}, *all[] = {a, b, c};
-                _cleanup_profile_ struct pg_profile *ab = merge_of(ab_in, 2), *bc = merge_of(bc_in, 2);
+                _cleanup_profile_ struct pg_profile *ab = merge_of(ab_in, 2),
+                                                    *bc = merge_of(bc_in, 2);
                 _cleanup_profile_ struct pg_profile *flat = merge_of(all, 3);
                 _cleanup_free_ char *left = merge2(ab, c), *right = merge2(a, bc);
                 _cleanup_free_ char *flat_text = text_of(flat);
@@ -265,16 +266,16 @@ static void conflicts_name_both_sources(void **state)
         assert_non_null(strstr(errnos, "SCMP_ACT_ERRNO(EACCES)"));
         assert_non_null(strstr(errnos, "SCMP_ACT_ERRNO(EPERM)"));
 
-        _cleanup_free_ char *defaults = conflict_message(
-            HEAD ARCH "\"syscalls\": []}",
-            "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"defaultErrnoRet\": 1, " ARCH
-            "\"syscalls\": []}");
+        _cleanup_free_ char *defaults =
+            conflict_message(HEAD ARCH "\"syscalls\": []}",
+                             "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"defaultErrnoRet\": 1, " ARCH
+                             "\"syscalls\": []}");
         assert_non_null(strstr(defaults, "`a.json` has SCMP_ACT_ERRNO(ENOSYS)"));
         assert_non_null(strstr(defaults, "`b.json` has SCMP_ACT_ERRNO(EPERM)"));
 
-        _cleanup_free_ char *listener = conflict_message(
-            HEAD ARCH "\"listenerPath\": \"/run/a.sock\", \"syscalls\": []}",
-            HEAD ARCH "\"listenerPath\": \"/run/b.sock\", \"syscalls\": []}");
+        _cleanup_free_ char *listener =
+            conflict_message(HEAD ARCH "\"listenerPath\": \"/run/a.sock\", \"syscalls\": []}",
+                             HEAD ARCH "\"listenerPath\": \"/run/b.sock\", \"syscalls\": []}");
         assert_non_null(strstr(listener, "/run/a.sock"));
         assert_non_null(strstr(listener, "/run/b.sock"));
 }
@@ -317,8 +318,7 @@ static void caps_lists(void **state)
                                             "NET_RAW\n",
                                             "x.caps", &x, NULL),
                          0);
-        assert_int_equal(pg_caps_list_parse("CAP_CHOWN # another reason\n", "y.caps", &y, NULL),
-                         0);
+        assert_int_equal(pg_caps_list_parse("CAP_CHOWN # another reason\n", "y.caps", &y, NULL), 0);
         assert_string_equal(x.comment[CAP_CHOWN], "chown by /bin/x");
         assert_null(x.comment[CAP_NET_RAW]);
         assert_int_equal(pg_caps_list_merge(&xy, &x) | pg_caps_list_merge(&xy, &y), 0);
