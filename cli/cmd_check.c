@@ -262,15 +262,21 @@ static int report(const struct check_args *a, const struct pg_diff *d)
 
 static int run_check(struct check_args *a)
 {
-        struct committed c;
+        struct committed c = {0};
         struct observed ob = {0};
         _cleanup_diff_ struct pg_diff *d = NULL;
         int status = 0;
-        /* With a baseline the committed syscalls run without a stop, so the recording cannot
-         * tell which of them the workload stopped using: removals are unknown, not absent. */
-        if (a->rec.session.baseline)
+        int r = pg_cli_record_load_baseline(&a->rec) < 0 ? -EINVAL : 0;
+        /* With --baseline the baseline's syscalls run without a stop and the profile keeps them
+         * all, so what the workload stopped using cannot be seen: removals are unknown, not
+         * absent, and only additions are checked. */
+        if (r == 0 && a->rec.session.baseline) {
                 a->diff.allow_removals = true;
-        int r = load_committed(a, &c);
+                if (!a->rec.quiet)
+                        fprintf(stderr, "profgen: note: --baseline: only additions are checked\n");
+        }
+        if (r == 0)
+                r = load_committed(a, &c);
         if (r == 0)
                 r = record(a, &ob, &status);
         int code = r < 0 ? PG_EXIT_ERROR : status;

@@ -24,15 +24,15 @@ struct run_args {
 };
 
 static const struct option run_options[] = {
-        {"profile", required_argument, NULL, 'p'},
-        {"caps", required_argument, NULL, 'c'},
-        {"cap-add", required_argument, NULL, 'a'},
-        {"user", required_argument, NULL, 'u'},
-        {"no-new-privileges", no_argument, NULL, 'n'},
-        {"kernel", required_argument, NULL, 'k'}, /* minKernel override, for tests */
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {0},
+    {"profile", required_argument, NULL, 'p'},
+    {"caps", required_argument, NULL, 'c'},
+    {"cap-add", required_argument, NULL, 'a'},
+    {"user", required_argument, NULL, 'u'},
+    {"no-new-privileges", no_argument, NULL, 'n'},
+    {"kernel", required_argument, NULL, 'k'}, /* minKernel override, for tests */
+    {"quiet", no_argument, NULL, 'q'},
+    {"help", no_argument, NULL, 'h'},
+    {0},
 };
 
 static void run_usage(FILE *f)

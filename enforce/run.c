@@ -26,8 +26,8 @@ extern char **environ;
 
 /* Written by the child with plain stores, read by the parent after waitpid. */
 struct run_shared {
-        volatile int stage;       /* enum pg_run_stage */
-        volatile int error;       /* errno */
+        volatile int stage;        /* enum pg_run_stage */
+        volatile int error;        /* errno */
         const char *volatile step; /* static string: same address in parent and child */
 };
 
@@ -41,7 +41,7 @@ struct child_plan {
         uid_t uid;
         gid_t gid;
         bool nnp;
-        bool keep_admin;          /* CAP_SYS_ADMIN kept until the filter is loaded */
+        bool keep_admin; /* CAP_SYS_ADMIN kept until the filter is loaded */
         struct sock_fprog prog;
         unsigned filter_flags;
         struct __user_cap_header_struct cap_hdr;
@@ -298,8 +298,8 @@ static void describe(struct pg_run_result *res, const struct run_shared *sh, con
                 snprintf(res->message, sizeof(res->message), "cannot execute `%s`: %s%s", path,
                          strerror(res->error),
                          res->error == ENOENT || res->error == EACCES || res->error == ENOEXEC
-                                 ? ""
-                                 : " (does the profile allow execve?)");
+                             ? ""
+                             : " (does the profile allow execve?)");
                 break;
         case PG_RUN_EXEC_SENT:
                 res->stage = PG_RUN_STARTED;
@@ -336,8 +336,8 @@ int pg_run(const struct pg_run_opts *o, char *const *argv, struct pg_run_result 
         r = plan_prepare(o, &pl, err);
         if (r < 0)
                 return r;
-        struct run_shared *sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
-                                     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+        struct run_shared *sh =
+            mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
         if (sh == MAP_FAILED) {
                 free(pl.prog.filter);
                 return pg_error_set(err, -errno, "mmap: %s", strerror(errno));

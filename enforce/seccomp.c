@@ -165,8 +165,8 @@ static enum scmp_compare scmp_op(enum pg_cmp op)
 /* Docker's masked equality is (arg & value) == valueTwo; libseccomp's datum_a is the mask. */
 static struct scmp_arg_cmp scmp_cmp(const struct pg_arg_cmp *a)
 {
-        struct scmp_arg_cmp c = {.arg = a->index, .op = scmp_op(a->op), .datum_a = a->value,
-                                 .datum_b = a->value_two};
+        struct scmp_arg_cmp c = {
+            .arg = a->index, .op = scmp_op(a->op), .datum_a = a->value, .datum_b = a->value_two};
         return c;
 }
 
@@ -233,7 +233,7 @@ static int add_arch(scmp_filter_ctx ctx, const char *scmp_name, struct pg_error 
                 return 0;
         for (size_t i = 10; i <= n; i++)
                 low[i - 10] = (char)(scmp_name[i] >= 'A' && scmp_name[i] <= 'Z' ? scmp_name[i] + 32
-                                                                               : scmp_name[i]);
+                                                                                : scmp_name[i]);
         uint32_t token = seccomp_arch_resolve_name(low);
         if (!token) /* newer than libseccomp; the reader warned */
                 return 0;

@@ -59,8 +59,8 @@ int pg_seccomp_build(const struct pg_profile *p, const struct pg_seccomp_env *en
 /* One run of a command under a profile and capability sets. */
 struct pg_run_opts {
         const struct pg_profile *profile;
-        uint64_t caps;      /* --cap-add / .caps: the container's capability list */
-        bool set_user;      /* --user given */
+        uint64_t caps; /* --cap-add / .caps: the container's capability list */
+        bool set_user; /* --user given */
         uid_t uid;
         gid_t gid;
         bool no_new_privs;  /* --no-new-privileges */
@@ -79,10 +79,10 @@ enum pg_run_stage {
 };
 
 struct pg_run_result {
-        int status;             /* shell convention: exit code, 128+N for signal N, 125/126/127 */
+        int status; /* shell convention: exit code, 128+N for signal N, 125/126/127 */
         enum pg_run_stage stage;
-        int error;              /* errno of the failed step (positive), 0 when none */
-        char message[256];      /* what failed, for the CLI */
+        int error;         /* errno of the failed step (positive), 0 when none */
+        char message[256]; /* what failed, for the CLI */
 };
 
 /* Forks; the child drops to the capability sets and user, loads the filter and execs argv (PATH
