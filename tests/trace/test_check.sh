@@ -85,4 +85,11 @@ expect 0 "$PROFGEN" check "$p" -- "$fx"
 # 8. Options before PROFILE work as well; -o is refused (check writes only PROFILE).
 expect 0 "$PROFGEN" check --quiet "$p" -- "$fx"
 expect 2 "$PROFGEN" check "$p" -o "$tmp/x.json" -- "$fx"
+# 9. --baseline (the committed profile's syscalls run without a stop): additions are still caught,
+#    and removals, which such a run cannot see, are not reported.
+expect 1 "$PROFGEN" check "$p" --baseline "$p" -- "$fx" --net
+grep -q '^drift: 3 syscalls added$' "$tmp/out" || fail "baseline additions: $(cat "$tmp/out")"
+expect 0 "$PROFGEN" check --update "$p" -- "$fx" --net
+expect 0 "$PROFGEN" check "$p" --baseline "$p" -- "$fx"
+grep -q 'only additions are checked' "$tmp/out" || fail "no note about --baseline"
 echo "test_check: all passed"
