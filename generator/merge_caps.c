@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Capability lists with their evidence comments: what diff shows and merge unites. The grammar of
  * a .caps file belongs to pg_caps_parse (enforce/caps.c); this file only keeps the comment that
- * follows each capability, and writes through the recorder's .caps writer so that every .caps
- * file looks the same. */
+ * follows each capability, and writes a merged list with those comments verbatim. */
 #include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -96,34 +95,33 @@ int pg_caps_list_merge(struct pg_caps_list *dst, const struct pg_caps_list *src)
         return 0;
 }
 
-/* The .caps writer takes a recording: give it one whose evidence is the comments. */
-static int evidence_recording(const struct pg_caps_list *l, struct pg_recording **ret)
-{
-        _cleanup_recording_ struct pg_recording *rec = NULL;
-        int r = pg_recording_new(&rec);
-        for (int c = 0; r == 0 && c < 64; c++) {
-                if (!(l->mask & (1ull << c)))
-                        continue;
-                struct pg_cap_evidence ev = {
-                    .cap = c,
-                    .source = PG_CAP_SOURCE_INFERENCE,
-                    .arch = pg_arch_native(),
-                    .detail = l->comment[c] ? l->comment[c] : (char *)"no evidence kept",
-                    .exe = -1,
-                    .count = 1,
-                };
-                r = pg_recording_add_cap(rec, &ev);
-        }
-        if (r < 0)
-                return r;
-        *ret = TAKE_PTR(rec);
-        return 0;
-}
-
+/* Comments are kept verbatim, so a merged file merges again to the same bytes. */
 int pg_caps_list_to_string(const struct pg_caps_list *l, char **ret, struct pg_error **err)
 {
-        _cleanup_recording_ struct pg_recording *rec = NULL;
-        if (evidence_recording(l, &rec) < 0)
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+        if (!f)
                 return pg_error_set(err, -ENOMEM, "out of memory");
-        return pg_caps_to_string(rec, ret, err);
+        fputs("# Capabilities these workloads need, for --cap-drop ALL --cap-add ... (profgen "
+              "merge:\n"
+              "# the union of several .caps files, each line with its evidence).\n",
+              f);
+        if (l->mask == 0)
+                fputs("# none: run with --cap-drop ALL and add nothing\n", f);
+        for (int c = 0; c < 64; c++) {
+                if (!(l->mask & (1ull << c)))
+                        continue;
+                _cleanup_free_ char *name = pg_caps_name(c);
+                fprintf(f, "%s", name ? name : "CAP_?");
+                if (l->comment[c])
+                        fprintf(f, "  # %s", l->comment[c]);
+                fputc('\n', f);
+        }
+        if (fclose(f) != 0) {
+                free(buf);
+                return pg_error_set(err, -ENOMEM, "out of memory");
+        }
+        *ret = buf;
+        return 0;
 }

@@ -86,5 +86,6 @@ int pg_caps_list_read(const char *path, struct pg_caps_list *ret, struct pg_erro
 /* dst |= src; of two comments for one capability the smaller string wins, so that merging is
  * commutative. */
 int pg_caps_list_merge(struct pg_caps_list *dst, const struct pg_caps_list *src);
-/* The .caps text the recorder writes, for this list. */
+/* A .caps file for the list: one capability a line with its comment verbatim (the same bytes
+ * after another round of parse and merge). */
 int pg_caps_list_to_string(const struct pg_caps_list *l, char **ret, struct pg_error **err);

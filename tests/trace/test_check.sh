@@ -6,17 +6,7 @@
 set -euo pipefail
 : "${PROFGEN:?}" "${PROFGEN_FIXTURES:?}" "${PROFGEN_SRC:?}"
 fx=$PROFGEN_FIXTURES/netflag
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-
-# expect STATUS COMMAND...: runs COMMAND (output in $tmp/out), fails unless it exits STATUS.
-expect() {
-        local want=$1 rc=0
-        shift
-        "$@" >"$tmp/out" 2>&1 </dev/null || rc=$?
-        [ "$rc" -eq "$want" ] || { cat "$tmp/out"; fail "exit $rc, expected $want: $*"; }
-}
+. "$(dirname "$0")/check_lib.sh"
 
 # The committed profile, unless the fixture is built with sanitizers (their runtime makes more
 # syscalls): then a profile recorded here plays the committed one.
@@ -40,7 +30,7 @@ got=$(jq -r '[.changes[] | "\(.change) \(.subject) \(.arch) \(.name)"] | join(",
         fail "drift with --net: $got"
 jq -e '.changes[] | select(.name == "socket") | .evidence | test("^1 call, first by .*/netflag")' \
         "$tmp/report.json" >/dev/null || fail "no evidence for socket"
-grep -q 'drifted' "$tmp/out" || fail "no hint on drift"
+grep -q 'drifted' "$tmp/err" || fail "no hint on drift"
 [ "$(sha256sum <"$p")" = "$before" ] || fail "check without --update changed the profile"
 
 # 3. The text report names them too, and GitHub annotations point into the profile.
@@ -53,7 +43,7 @@ grep -q "^::error file=$p,title=seccomp profile drift::x86_64: syscall \`socket\
 
 # 4. --update accepts the change (atomically: no temporary file is left) and then it passes.
 expect 0 "$PROFGEN" check --update "$p" -- "$fx" --net
-ls "$tmp" | grep -qv '^\(netflag.json\|netflag.caps\|out\|report.json\)$' && fail "leftovers"
+ls "$tmp" | grep -qv '^\(netflag.json\|netflag.caps\|out\|err\|report.json\)$' && fail "leftovers"
 jq -e '.syscalls[0].names | index("socket")' "$p" >/dev/null || fail "socket not in the update"
 expect 0 "$PROFGEN" check "$p" -- "$fx" --net
 
@@ -70,7 +60,7 @@ jq -e '.syscalls[0].names | index("socket")' "$p" >/dev/null || fail "partial up
 
 # 6. The workload's own failure is its exit status, said as such, and nothing is compared.
 expect 3 "$PROFGEN" check "$p" -- "$fx" --fail
-grep -q 'the workload failed (exit status 3)' "$tmp/out" || fail "failure message"
+grep -q 'the workload failed (exit status 3)' "$tmp/err" || fail "failure message"
 grep -q '^drift:' "$tmp/out" && fail "a failure reported as drift"
 expect 127 "$PROFGEN" check "$p" -- "$tmp/no-such-program"
 
@@ -91,5 +81,5 @@ expect 1 "$PROFGEN" check "$p" --baseline "$p" -- "$fx" --net
 grep -q '^drift: 3 syscalls added$' "$tmp/out" || fail "baseline additions: $(cat "$tmp/out")"
 expect 0 "$PROFGEN" check --update "$p" -- "$fx" --net
 expect 0 "$PROFGEN" check "$p" --baseline "$p" -- "$fx"
-grep -q 'only additions are checked' "$tmp/out" || fail "no note about --baseline"
+grep -q 'only additions are checked' "$tmp/err" || fail "no note about --baseline"
 echo "test_check: all passed"

@@ -7,15 +7,7 @@ set -euo pipefail
 : "${PROFGEN:?}" "${PROFGEN_FIXTURES:?}" "${PROFGEN_GOLDEN:?}"
 in=$PROFGEN_GOLDEN/diff/in
 fx=$PROFGEN_FIXTURES/netflag
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-expect() {
-        local want=$1 rc=0
-        shift
-        "$@" >"$tmp/out" 2>"$tmp/err" </dev/null || rc=$?
-        [ "$rc" -eq "$want" ] || { cat "$tmp/out" "$tmp/err"; fail "exit $rc, expected $want: $*"; }
-}
+. "$(dirname "$0")/check_lib.sh"
 
 # diff: 0 equivalent (however regrouped), 1 drift, 2 error.
 expect 0 "$PROFGEN" diff "$in/base.json" "$in/regrouped.json"
@@ -78,6 +70,8 @@ grep -q '^CAP_CHOWN  # chown' "$tmp/m1.caps" && grep -q '^CAP_NET_BIND_SERVICE  
 expect 0 "$PROFGEN" diff --allow-removals "$in/added.json" "$tmp/m1.json"
 expect 0 "$PROFGEN" merge "$tmp/m1.json"
 cmp "$tmp/out" "$tmp/m1.json" || fail "merging a merge changes it"
+expect 0 "$PROFGEN" merge -q -o "$tmp/m3.json" "$tmp/m1.json" "$tmp/m2.json"
+cmp "$tmp/m1.caps" "$tmp/m3.caps" || fail "merging merged caps files changes them"
 
 # merge conflicts name both inputs and write nothing.
 expect 2 "$PROFGEN" merge -o "$tmp/c.json" "$in/base.json" "$in/action.json"
