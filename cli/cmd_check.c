@@ -35,7 +35,9 @@ static void usage(FILE *f)
               "      --update             rewrite PROFILE and its .caps file (atomically) with\n"
               "                           what this run needs, and pass; PROFGEN_UPDATE=1 in the\n"
               "                           environment does the same. With --allow-removals the\n"
-              "                           run is added to what PROFILE had.\n",
+              "                           run is added to what PROFILE had.\n"
+              "  Diff and record options (-o and --recording do not apply: check compares\n"
+              "  with PROFILE, --update writes it, and the run is its own recording):\n",
               f);
         pg_cli_diff_usage(f);
         pg_cli_record_usage(f);

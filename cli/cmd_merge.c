@@ -63,6 +63,11 @@ static int parse(int argc, char **argv, struct merge_args *a)
                 fputs("profgen merge: no inputs\n", stderr);
                 return -EINVAL;
         }
+        if (!a->recordings && a->rec.trace) {
+                fputs("profgen merge: --trace saves a merged recording: it needs --recordings\n",
+                      stderr);
+                return -EINVAL;
+        }
         if (a->recordings && a->rec.output == a->default_output) {
                 fputs("profgen merge: --recordings needs -o OUT\n", stderr);
                 return -EINVAL;
