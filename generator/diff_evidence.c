@@ -18,7 +18,8 @@ static const char *base_name(const char *path)
 }
 
 /* The frame that says most about the workload: the first one in the executable itself (past the
- * libc wrappers), else the innermost. */
+ * libc wrappers), else the innermost. A drift line shows that one frame; `profgen explain` shows
+ * whole stacks. */
 static const struct pg_frame *call_site(const struct pg_stack *st, const char *exe)
 {
         if (!st || st->n_frames == 0)
