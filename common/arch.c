@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <linux/audit.h>
 #include <seccomp.h>
-#include <stdlib.h>
 #include <string.h>
 
 #ifndef AUDIT_ARCH_RISCV64
@@ -66,31 +65,23 @@ bool pg_arch_slot(enum pg_arch arch, uint64_t nr, uint32_t *ret_slot)
         return true;
 }
 
-/* libseccomp returns a freshly allocated string for each lookup (its caller frees it). Callers
- * here use names as borrowed constants, so each (arch, slot) is resolved once and kept for the
- * life of the process: no leak per call, and the same pointer every time. `unknown` marks a slot
- * libseccomp cannot name. */
-static char *name_cache[PG_ARCH_COUNT][PG_SYSCALL_SLOTS];
-static char unknown[] = "";
-
 const char *pg_arch_syscall_name(enum pg_arch arch, uint32_t slot)
 {
+        /* libseccomp (2.5: api.c) returns a strdup()ed name the caller must free; callers here
+         * want a name that stays valid, so each one is resolved once and kept for the process's
+         * lifetime (a pointer table, no per-call leak). Not thread-safe: profgen is not
+         * threaded. */
+        static const char *cache[PG_ARCH_COUNT][PG_SYSCALL_SLOTS];
+        static uint64_t tried[PG_ARCH_COUNT][PG_SYSCALL_SLOTS / 64];
         const struct pg_arch_info *ai = pg_arch_info(arch);
         if (!ai || slot >= PG_SYSCALL_SLOTS)
                 return NULL;
-        char *name = __atomic_load_n(&name_cache[arch][slot], __ATOMIC_ACQUIRE);
-        if (!name) {
-                char *found =
+        if (!((tried[arch][slot / 64] >> (slot % 64)) & 1u)) {
+                cache[arch][slot] =
                     seccomp_syscall_resolve_num_arch(ai->scmp_arch, (int)(slot + ai->nr_bias));
-                char *expected = NULL;
-                name = found ? found : unknown;
-                if (!__atomic_compare_exchange_n(&name_cache[arch][slot], &expected, name, false,
-                                                 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
-                        free(found); /* another thread was first */
-                        name = expected;
-                }
+                tried[arch][slot / 64] |= 1ull << (slot % 64);
         }
-        return name == unknown ? NULL : name;
+        return cache[arch][slot];
 }
 
 int pg_arch_syscall_slot(enum pg_arch arch, const char *name, uint32_t *ret_slot)

@@ -204,6 +204,18 @@ static int load_syscall(struct loader *l, const struct where *w, json_t *o)
         return 0;
 }
 
+static int load_baseline(struct loader *l, const struct where *w, json_t *o)
+{
+        enum pg_arch arch;
+        uint32_t slot;
+        int r = entry(l, w, o);
+        if (r == 0)
+                r = get_syscall(l, w, o, &arch, &slot);
+        if (r == 0)
+                pg_recording_add_baseline(l->rec, arch, slot);
+        return r;
+}
+
 static int load_fact(struct loader *l, const struct where *w, json_t *o)
 {
         struct pg_fact f = {0};
@@ -393,7 +405,7 @@ static int check_root(struct loader *l, json_t *root)
                                        "(this profgen reads version %d)",
                                        l->path, (long long)version, PG_RECORDING_VERSION);
         static const char *const arrays[] = {"command", "executables",  "processes", "syscalls",
-                                             "facts",   "capabilities", "notes"};
+                                             "facts",   "capabilities", "notes",     "baseline"};
         for (size_t i = 0; i < sizeof(arrays) / sizeof(arrays[0]); i++) {
                 json_t *v = json_object_get(root, arrays[i]);
                 if (v && !json_is_array(v))
@@ -428,6 +440,8 @@ int pg_recording_load(const char *path, struct pg_recording **ret, struct pg_err
                 r = load_array(&l, root, "processes", load_process);
         if (r == 0)
                 r = load_array(&l, root, "syscalls", load_syscall);
+        if (r == 0)
+                r = load_array(&l, root, "baseline", load_baseline);
         if (r == 0)
                 r = load_array(&l, root, "facts", load_fact);
         if (r == 0)

@@ -104,6 +104,8 @@ static struct pg_recording *rich_recording(void)
                                      .count = 3};
         assert_int_equal(pg_recording_add_cap(r, &ev), 0);
         pg_recording_set_cap_stack(r, 0, one_frame_stack("/bin/sh", "bind_it"));
+        pg_recording_add_baseline(r, PG_ARCH_X86_64, 3);
+        pg_recording_add_baseline(r, PG_ARCH_X86, 6);
         return r;
 }
 
@@ -128,6 +130,8 @@ static void round_trip(void **state)
         assert_int_equal(pg_recording_cap(loaded, 0)->count, 3);
         assert_int_equal(pg_recording_cap(loaded, 0)->source, PG_CAP_SOURCE_KERNEL);
         assert_int_equal(pg_recording_process(loaded, 1)->n_exes, 2);
+        assert_true(pg_recording_is_baseline(loaded, PG_ARCH_X86, 6));
+        assert_false(pg_recording_is_baseline(loaded, PG_ARCH_X86_64, 6));
         assert_int_equal(ta[strlen(ta) - 1], '\n');
 }
 
@@ -248,6 +252,8 @@ static void load_wrong_types(void **state)
                           "syscalls[0].stack", NULL);
         expect_load_error(HEAD "\"syscalls\": [" SC ", \"stack\": [{\"offset\": 1}]}]}", -EINVAL,
                           "syscalls[0].stack[0].module", NULL);
+        expect_load_error(HEAD "\"baseline\": [{\"arch\": \"x86_64\"}]}", -EINVAL, "baseline[0].nr",
+                          NULL);
         expect_load_error(HEAD "\"processes\": [{\"ppid\": 0}]}", -EINVAL, "processes[0].pid",
                           NULL);
         expect_load_error(HEAD "\"processes\": [{\"pid\": 1, \"exes\": [\"/bin/x\"]}]}", -EINVAL,
