@@ -15,7 +15,7 @@ for mode in $MODES; do
                 [ -e marker ] || fail "$what: profgen returned before the grandchild finished"
                 expect_status "$what" 0 "$t"
                 cmd=$(cmd_pid "$t")
-                expect "$what: processes" 3 "$(jq '.processes | length' "$t")"
+                expect "$what: processes" 3 "$(nprocs "$t")"
                 expect "$what: fdatasync count" 1 "$(count "$t" x86_64 fdatasync)"
                 gc=$(first "$t" x86_64 fdatasync pid)
                 child=$(first "$t" x86_64 setsid pid)
