@@ -17,28 +17,7 @@
 #include "profgen/cleanup.h"
 #include "profgen/fileio.h"
 
-static char tmpdir[] = "/tmp/profgen-fileio.XXXXXX";
-
-static int setup(void **state)
-{
-        (void)state;
-        return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-        (void)state;
-        char cmd[128];
-        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-        return system(cmd) == 0 ? 0 : -1;
-}
-
-static char *tmp_path(const char *name)
-{
-        char *p = NULL;
-        assert_true(asprintf(&p, "%s/%s", tmpdir, name) > 0);
-        return p;
-}
+#include "tmpdir.h"
 
 /* The names in directory `dir`, sorted, space-separated. */
 static char *listing(const char *dir)
@@ -161,5 +140,5 @@ int main(void)
             cmocka_unit_test(atomic_write_failures),
             cmocka_unit_test(read_all),
         };
-        return cmocka_run_group_tests(tests, setup, teardown);
+        return cmocka_run_group_tests(tests, tmpdir_setup, tmpdir_teardown);
 }

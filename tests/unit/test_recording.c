@@ -18,28 +18,7 @@
 #include "profgen/fileio.h"
 #include "profgen/recording.h"
 
-static char tmpdir[] = "/tmp/profgen-recording.XXXXXX";
-
-static int setup(void **state)
-{
-        (void)state;
-        return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-        (void)state;
-        char cmd[128];
-        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-        return system(cmd) == 0 ? 0 : -1;
-}
-
-static char *tmp_path(const char *name)
-{
-        char *p = NULL;
-        assert_true(asprintf(&p, "%s/%s", tmpdir, name) > 0);
-        return p;
-}
+#include "tmpdir.h"
 
 static char *read_text(const char *path)
 {
@@ -373,5 +352,5 @@ int main(void)
             cmocka_unit_test(merge),
             cmocka_unit_test(merge_evidence),
         };
-        return cmocka_run_group_tests(tests, setup, teardown);
+        return cmocka_run_group_tests(tests, tmpdir_setup, tmpdir_teardown);
 }
