@@ -42,4 +42,15 @@ st=0
 "$PROFGEN" record -q --runtime none -o "$WORK/ro/P.json" -- "$FX/exit_status" exit 0 2>err || st=$?
 expect "output path is a directory: exit status" 125 "$st"
 expect "output path is a directory: no temporary file left" "P.json" "$(ls ro | xargs)"
+# profgen generate on a broken recording: 125, and the message says where the problem is.
+record gen -- "$FX/exit_status" exit 0
+jq '.syscalls[0].nr = "read"' gen.trace.json >broken.json
+st=0
+"$PROFGEN" generate -q -o gen2.json broken.json 2>err || st=$?
+expect "generate on a broken recording: exit status" 125 "$st"
+grep -q 'syscalls\[0\]\.nr' err || fail "generate on a broken recording: no JSON path in: $(cat err)"
+[ ! -e gen2.json ] || fail "generate on a broken recording: a profile was written"
+"$PROFGEN" generate -q --runtime none --no-companions -o gen2.json gen.trace.json ||
+        fail "generate on the saved recording failed"
+cmp gen.json gen2.json || fail "generate from the saved recording differs from record's profile"
 echo "ok: exit statuses"
