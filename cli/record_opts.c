@@ -15,6 +15,7 @@ enum {
         OPT_ALLOW,
         OPT_NO_COMPANIONS,
         OPT_TRACING,
+        OPT_CAPS_SOURCE,
 };
 
 const struct option pg_cli_record_longopts[] = {
@@ -26,6 +27,7 @@ const struct option pg_cli_record_longopts[] = {
     {"allow", required_argument, NULL, OPT_ALLOW},
     {"no-companions", no_argument, NULL, OPT_NO_COMPANIONS},
     {"tracing", required_argument, NULL, OPT_TRACING},
+    {"caps-source", required_argument, NULL, OPT_CAPS_SOURCE},
     {"quiet", no_argument, NULL, 'q'},
     {0},
 };
@@ -44,6 +46,9 @@ void pg_cli_record_usage(FILE *f)
               "      --no-companions      leave out companion syscalls of timing-dependent paths\n"
               "      --tracing MODE       auto (default), seccomp (one stop per syscall) or\n"
               "                           ptrace (PTRACE_SYSCALL, no filter in the workload)\n"
+              "      --caps-source SRC    auto (default: inference, plus the kernel's\n"
+              "                           cap_capable record when root), inference, or kernel\n"
+              "                           (fail without the kernel's record)\n"
               "  -q, --quiet              no summary on stderr\n",
               f);
 }
@@ -147,6 +152,13 @@ int pg_cli_record_option(struct pg_cli_record *o, int opt, const char *arg)
                 if ((r = parse_tracing(arg, &o->session.mode)) < 0)
                         fprintf(stderr,
                                 "profgen: --tracing: expected auto, seccomp or ptrace, "
+                                "got `%s`\n",
+                                arg);
+                break;
+        case OPT_CAPS_SOURCE:
+                if ((r = pg_caps_source_parse(arg, &o->session.caps_source)) < 0)
+                        fprintf(stderr,
+                                "profgen: --caps-source: expected auto, inference or kernel, "
                                 "got `%s`\n",
                                 arg);
                 break;
