@@ -300,6 +300,33 @@ static void on_finish(void *ud)
         pg_cw_kernel_finish(w);
 }
 
+static void add_everywhere(struct pg_syscall_set *set, const char *name)
+{
+        for (int a = 0; a < PG_ARCH_COUNT; a++) {
+                uint32_t slot;
+                if (pg_arch_syscall_slot(a, name, &slot) == 0)
+                        pg_syscall_set_add(set, a, slot);
+        }
+}
+
+/* Under a baseline (syscalls that run without a stop) the rules still need their syscalls, and
+ * the kernel's record the syscalls of its check table, or a vm probe during an unstopped mmap
+ * would be taken for a check of the previous stopped syscall. A privileged check in another
+ * unstopped syscall is still attributed to the thread's previous stop (docs/capabilities.md). */
+static void on_must_stop(void *ud, struct pg_syscall_set *set)
+{
+        struct pg_capwatch *w = ud;
+        size_t n;
+        const struct pg_cap_rule *rules = pg_cap_rules(&n);
+        for (size_t i = 0; i < n; i++)
+                add_everywhere(set, rules[i].syscall);
+        if (w->source == PG_CAPS_SOURCE_INFERENCE || w->kernel_why)
+                return;
+        const struct pg_cap_check *checks = pg_cap_checks(&n);
+        for (size_t i = 0; i < n; i++)
+                add_everywhere(set, checks[i].syscall);
+}
+
 /* ---- setup ---- */
 
 static void read_env(struct pg_cw_env *env)
@@ -352,6 +379,7 @@ int pg_capwatch_new(struct pg_recording *rec, enum pg_caps_source source, struct
             .exec = on_exec,
             .thread_exit = on_thread_exit,
             .finish = on_finish,
+            .must_stop = on_must_stop,
         };
         *ret = TAKE_PTR(w);
         return 0;
