@@ -14,6 +14,8 @@ static const struct pg_command commands[] = {
     {"generate", "turn a saved recording into a profile", pg_cmd_generate},
     {"run", "run a command under a profile and capability list, like a container would",
      pg_cmd_run},
+    {"caps", "print a .caps file as docker flags, a Kubernetes securityContext or Compose",
+     pg_cmd_caps},
     {"version", "print the version", cmd_version},
     {"help", "show this help", cmd_help},
 };

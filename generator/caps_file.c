@@ -25,6 +25,11 @@ static int cmp_cap_name(const void *a, const void *b)
         return strcmp(x, y);
 }
 
+void pg_caps_sort(int *caps, size_t n)
+{
+        qsort(caps, n, sizeof(*caps), cmp_cap_name);
+}
+
 int pg_caps_needed(const struct pg_recording *rec, int **ret, size_t *ret_n)
 {
         uint64_t seen = 0;
@@ -40,7 +45,7 @@ int pg_caps_needed(const struct pg_recording *rec, int **ret, size_t *ret_n)
         for (int c = 0; c < 64; c++)
                 if ((seen >> c) & 1u)
                         caps[k++] = c;
-        qsort(caps, k, sizeof(*caps), cmp_cap_name);
+        pg_caps_sort(caps, k);
         *ret = caps;
         *ret_n = k;
         return 0;

@@ -73,6 +73,14 @@ const pg_cw_judge_fn pg_cw_judges[PG_CAP_KIND_COUNT] = {
     [PG_CAP_KIND_OPEN_TREE] = pg_cw_judge_open_tree,
 };
 
+bool pg_capwatch_judges_complete(void)
+{
+        for (size_t k = 0; k < PG_CAP_KIND_COUNT; k++)
+                if (!pg_cw_judges[k])
+                        return false;
+        return true;
+}
+
 /* ---- threads ---- */
 
 struct pg_cw_thread *pg_cw_thread_get(struct pg_capwatch *w, pid_t tid, bool create)

@@ -14,6 +14,8 @@
 /* Capability numbers the recording has evidence for, unique, sorted by name ("CAP_AUDIT_WRITE"
  * before "CAP_CHOWN"). *ret is allocated (may be NULL when *ret_n is 0). */
 int pg_caps_needed(const struct pg_recording *rec, int **ret, size_t *ret_n);
+/* Sorts capability numbers by name, the order of a .caps file. */
+void pg_caps_sort(int *caps, size_t n);
 /* "CAP_NET_BIND_SERVICE" (allocated) */
 char *pg_caps_name(int cap);
 int pg_caps_to_string(const struct pg_recording *rec, char **ret, struct pg_error **err);

@@ -11,6 +11,8 @@
  * capability dropped, under the kernel's default sysctls (docs/capabilities.md). */
 #pragma once
 
+#include <stdbool.h>
+
 #include "profgen/error.h"
 #include "profgen/recording.h"
 #include "profgen/tracer.h"
@@ -34,6 +36,9 @@ void pg_capwatch_free(struct pg_capwatch *w);
 const struct pg_observer *pg_capwatch_observer(struct pg_capwatch *w);
 /* The first internal failure (negative errno), reported after the trace. */
 int pg_capwatch_error(const struct pg_capwatch *w);
+
+/* Whether the watcher has a judge for every kind of rule (an invariant the unit tests check). */
+bool pg_capwatch_judges_complete(void);
 
 /* "auto", "inference", "kernel" */
 int pg_caps_source_parse(const char *s, enum pg_caps_source *ret);
