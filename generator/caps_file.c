@@ -108,7 +108,7 @@ static void write_notes(FILE *f, const struct pg_recording *rec)
         _cleanup_free_ const char **notes = calloc(pg_recording_n_facts(rec) + 1, sizeof(*notes));
         for (size_t i = 0; notes && i < pg_recording_n_facts(rec); i++) {
                 const struct pg_fact *fa = pg_recording_fact(rec, i);
-                if (strcmp(fa->key, PG_FACT_CAP_NOTE) == 0 && fa->detail)
+                if (strncmp(fa->key, PG_FACT_CAP_NOTE, strlen(PG_FACT_CAP_NOTE)) == 0 && fa->detail)
                         notes[n++] = fa->detail;
         }
         qsort(notes, n, sizeof(*notes), cmp_str);

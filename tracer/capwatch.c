@@ -167,9 +167,11 @@ void pg_cw_claim(struct pg_cw_call *c, int cap, const char *note, const char *wh
         snprintf(cl->detail, sizeof(cl->detail), "%s: %s", th->desc[0] ? th->desc : c->name, why);
 }
 
-void pg_cw_advise(struct pg_cw_call *c, const char *advice)
+void pg_cw_advise(struct pg_cw_call *c, const char *name, const char *advice)
 {
-        struct pg_fact f = {.key = (char *)PG_FACT_CAP_NOTE,
+        char key[96];
+        snprintf(key, sizeof(key), "%s%s", PG_FACT_CAP_NOTE, name);
+        struct pg_fact f = {.key = key,
                             .arch = c->sc->arch,
                             .slot = c->sc->slot,
                             .detail = (char *)advice,

@@ -106,8 +106,8 @@ void pg_cw_describe(struct pg_cw_call *c, const char *fmt, ...)
  * container. */
 void pg_cw_claim(struct pg_cw_call *c, int cap, const char *note, const char *why_fmt, ...)
     __attribute__((format(printf, 4, 5)));
-/* Advice that is not a capability (a capability-note fact). */
-void pg_cw_advise(struct pg_cw_call *c, const char *advice);
+/* Advice that is not a capability: a fact PG_FACT_CAP_NOTE + name, kept once per name. */
+void pg_cw_advise(struct pg_cw_call *c, const char *name, const char *advice);
 uint64_t pg_cw_arg(const struct pg_cw_call *c, int index);
 /* The argument as a C int (fds, pids, dirfds): the upper half of the register is ignored. */
 int pg_cw_iarg(const struct pg_cw_call *c, int index);

@@ -53,7 +53,7 @@ void pg_cw_judge_socket(struct pg_cw_call *c)
         if ((inet && type == SOCK_RAW) || family == AF_PACKET)
                 pg_cw_claim(c, CAP_NET_RAW, NULL, "a raw or packet socket");
         else if (inet && type == SOCK_DGRAM && (proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6))
-                pg_cw_advise(c, ADVICE_ICMP);
+                pg_cw_advise(c, "icmp-datagram-socket", ADVICE_ICMP);
 }
 
 void pg_cw_judge_bind(struct pg_cw_call *c)
