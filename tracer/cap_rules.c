@@ -186,6 +186,9 @@ static const struct pg_cap_check checks[] = {
     K("*", DAC_READ_SEARCH, AS, CAP_DAC_OVERRIDE,
       "reads and searches pass with DAC_OVERRIDE too; DAC_READ_SEARCH would also allow "
       "open_by_handle_at (the \"shocker\" escape), which is why Docker leaves it out"),
+    K("bpf", PERFMON, DEFER, -1,
+      "asked for every map and program: without it only Spectre mitigations differ, except for "
+      "tracing programs (the rule decides)"),
     K("brk", SYS_ADMIN, IGNORE, -1, VM_PROBE),
     K("chmod", FSETID, DEFER, -1, FSETID_CHMOD),
     K("clone", SYS_ADMIN, DEFER, -1, VM_PROBE " (fork), unless it creates namespaces"),

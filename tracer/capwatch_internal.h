@@ -140,7 +140,7 @@ int pg_cw_status_kb(pid_t pid, const char *name, uint64_t *ret);
 int pg_cw_stat_field(pid_t pid, pid_t tid, int n, long long *ret);
 /* The pid a pidfd refers to. */
 int pg_cw_pidfd_pid(pid_t pid, int fd, pid_t *ret);
-/* The netlink protocol of a socket fd, -ENOENT when it is not a netlink socket. */
+/* The netlink protocol of the tracee's socket fd, -ENOENT when it is not a netlink socket. */
 int pg_cw_netlink_proto(pid_t pid, int fd, int *ret);
 
 /* judges, indexed by enum pg_cap_kind */

@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "capwatch_internal.h"
@@ -222,29 +224,25 @@ int pg_cw_pidfd_pid(pid_t pid, int fd, pid_t *ret)
         return 0;
 }
 
+/* The tracee's socket, duplicated into the tracer (pidfd_getfd, Linux 5.6+): its protocol is
+ * then one getsockopt away. An unbound netlink socket is not yet in /proc/PID/net/netlink. */
 int pg_cw_netlink_proto(pid_t pid, int fd, int *ret)
 {
-        char link[64], path[64];
-        unsigned long ino;
-        if (fd_link(pid, fd, link, sizeof(link)) < 0 || sscanf(link, "socket:[%lu]", &ino) != 1)
+        int pidfd = (int)syscall(SYS_pidfd_open, pid, 0), dom = -1, proto = -1;
+        if (pidfd < 0)
+                return -errno;
+        int copy = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+        close(pidfd);
+        if (copy < 0)
+                return -errno;
+        socklen_t len = sizeof(dom);
+        int r = getsockopt(copy, SOL_SOCKET, SO_DOMAIN, &dom, &len);
+        len = sizeof(proto);
+        if (r == 0)
+                r = getsockopt(copy, SOL_SOCKET, SO_PROTOCOL, &proto, &len);
+        close(copy);
+        if (r < 0 || dom != AF_NETLINK)
                 return -ENOENT;
-        snprintf(path, sizeof(path), "/proc/%d/net/netlink", pid);
-        FILE *f = fopen(path, "re");
-        if (!f)
-                return -ENOENT;
-        char line[256];
-        int r = -ENOENT;
-        /* sk Eth Pid Groups Rmem Wmem Dump Locks Drops Inode */
-        while (r < 0 && fgets(line, sizeof(line), f)) {
-                unsigned long sk, inode;
-                int proto;
-                if (sscanf(line, "%lx %d %*s %*s %*s %*s %*s %*s %*s %lu", &sk, &proto, &inode) ==
-                        3 &&
-                    inode == ino) {
-                        *ret = proto;
-                        r = 0;
-                }
-        }
-        fclose(f);
-        return r;
+        *ret = proto;
+        return 0;
 }
