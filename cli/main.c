@@ -14,6 +14,7 @@ static const struct pg_command commands[] = {
     {"generate", "turn a saved recording into a profile", pg_cmd_generate},
     {"run", "run a command under a profile and capability list, like a container would",
      pg_cmd_run},
+    {"verify", "record, then re-run under the result to prove it sufficient", pg_cmd_verify},
     {"caps", "print a .caps file as docker flags, a Kubernetes securityContext or Compose",
      pg_cmd_caps},
     {"version", "print the version", cmd_version},
