@@ -72,6 +72,7 @@ caps_objects() {
   echo g > "$d/sgid"; chown 0:1234 "$d/sgid"; chmod 755 "$d/sgid"
   mkdir "$d/sticky"; chown 2000:2000 "$d/sticky"; chmod 1777 "$d/sticky"
   echo v > "$d/sticky/victim"; chown 1000:1000 "$d/sticky/victim"
+  mkdir "$d/www"; echo hello > "$d/www/index.html"; chmod -R a+rX "$d/www"
 }
 
 # caps_expect EXPECTED: resolves the machine-dependent placeholders.
