@@ -11,6 +11,14 @@
 
 #include "capwatch_internal.h"
 
+/* CAP_BPF and CAP_PERFMON date from Linux 5.8; Docker learned their names in 23.0. */
+#define NOTE_OLD_DOCKER_BPF                                                                        \
+        "Docker before 23.0 does not know CAP_BPF: add SYS_ADMIN there, which passes this check "  \
+        "too"
+#define NOTE_OLD_DOCKER_PERFMON                                                                    \
+        "Docker before 23.0 does not know CAP_PERFMON: add SYS_ADMIN there, which passes this "    \
+        "check too"
+
 void pg_cw_judge_always(struct pg_cw_call *c)
 {
         pg_cw_describe(c, "%s()", c->name);
@@ -244,7 +252,8 @@ void pg_cw_judge_perf(struct pg_cw_call *c)
                        kernel ? ", kernel" : "");
         if ((pid == -1 && paranoid > 0) || (kernel && paranoid > 1) ||
             (type == 2 /* PERF_TYPE_TRACEPOINT */ && raw && paranoid > -1))
-                pg_cw_claim(c, CAP_PERFMON, NULL, "kernel.perf_event_paranoid=%d", paranoid);
+                pg_cw_claim(c, CAP_PERFMON, NOTE_OLD_DOCKER_PERFMON,
+                            "kernel.perf_event_paranoid=%d", paranoid);
 }
 
 void pg_cw_judge_bpf(struct pg_cw_call *c)
@@ -254,14 +263,15 @@ void pg_cw_judge_bpf(struct pg_cw_call *c)
         uint32_t prog_type = 0;
         pg_cw_describe(c, "bpf(%d)", cmd);
         if (c->w->env.bpf_disabled)
-                pg_cw_claim(c, CAP_BPF, NULL, "kernel.unprivileged_bpf_disabled=%d",
+                pg_cw_claim(c, CAP_BPF, NOTE_OLD_DOCKER_BPF, "kernel.unprivileged_bpf_disabled=%d",
                             c->w->env.bpf_disabled);
         if (cmd != 5 /* BPF_PROG_LOAD */ ||
             pg_tracee_read(c->t, pg_cw_arg(c, 1), &prog_type, 4) != 4)
                 return;
         for (size_t i = 0; i < sizeof(tracing) / sizeof(tracing[0]); i++)
                 if (prog_type == tracing[i])
-                        pg_cw_claim(c, CAP_PERFMON, NULL, "a tracing program (type %u)", prog_type);
+                        pg_cw_claim(c, CAP_PERFMON, NOTE_OLD_DOCKER_PERFMON,
+                                    "a tracing program (type %u)", prog_type);
 }
 
 void pg_cw_judge_alarm(struct pg_cw_call *c)

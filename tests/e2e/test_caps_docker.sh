@@ -44,11 +44,22 @@ TABLE=$E2E_TMP/caps-table.md
 printf '| fixture | expected | recorded | source | docker: list, then each one removed |\n|---|---|---|---|---|\n' >"$TABLE"
 pass=0 fail=0
 
+# Docker learned CAP_BPF and CAP_PERFMON (Linux 5.8) in 23.0; before, SYS_ADMIN passes their
+# checks, and that is what the .caps note advises there.
+OLD_DOCKER=0
+[ "$("${E2E_DOCKER[@]}" version --format '{{.Server.Version}}' | cut -d. -f1)" -ge 23 ] || OLD_DOCKER=1
+docker_cap() {
+  case $OLD_DOCKER:${1#CAP_} in
+    1:BPF | 1:PERFMON | 1:CHECKPOINT_RESTORE) echo SYS_ADMIN ;;
+    *) echo "${1#CAP_}" ;;
+  esac
+}
+
 # docker_as USER CAPS... -- CMD... : one container run with exactly those capabilities.
 docker_as() {
-  local user=$1 c args=()
+  local user=$1 args=()
   shift
-  while [ "$1" != -- ]; do args+=(--cap-add "${1#CAP_}"); shift; done
+  while [ "$1" != -- ]; do args+=(--cap-add "$(docker_cap "$1")"); shift; done
   shift
   [ "$user" = root ] || args+=(--user "$user:$user")
   caps_objects "$D"
@@ -89,6 +100,7 @@ check() {
     local -a less=()
     for d in "${caps[@]}"; do [ "$d" = "$c" ] || less+=("$d"); done
     docker_as "$user" "${less[@]}" -- "$@"
+    [ "$(docker_cap "$c")" = "${c#CAP_}" ] || verdict+=" (as $(docker_cap "$c") for Docker < 23)"
     if [ "$E2E_RC" != "$host_rc" ]; then
       verdict+=", -${c#CAP_}: exit $E2E_RC"
     else
@@ -123,10 +135,13 @@ check uid1000-bind-80 - 1000 "$PROFGEN_FIXTURES/cap_bind" 80
 check uid1000-bind-8080 - 1000 "$PROFGEN_FIXTURES/cap_bind" 8080
 check uid1000-open-own - 1000 "$PROFGEN_FIXTURES/cap_open" "$D/other" r
 
-# Real servers started as root that bind port 80 and serve $D/www as another user.
+# Real servers started as root that bind port 80 and serve $D/www as another user. The client
+# waits for the listening socket, not by retrying: a retry's error path would be a path the
+# recording never saw (runtimes.md, "Paths that depend on timing").
 HTTPD="/bin/busybox httpd -f -p 80 -u 65534:65534 -h $D/www & p=\$!
-i=0; until /bin/busybox wget -q -O - http://127.0.0.1/index.html; do
-  i=\$((i + 1)); [ \$i -lt 50 ] || break; /bin/busybox sleep 0.1; done; s=\$?
+i=0; until /bin/busybox grep -q ':0050 00000000:0000 0A' /proc/net/tcp || [ \$i -ge 50 ]; do
+  i=\$((i + 1)); /bin/busybox sleep 0.1; done
+/bin/busybox timeout 5 /bin/busybox wget -q -O - http://127.0.0.1/index.html; s=\$?
 kill \$p || exit 9; wait \$p; exit \$s"
 check busybox-httpd "CAP_KILL CAP_NET_BIND_SERVICE CAP_SETGID CAP_SETUID" root /bin/busybox sh -c "$HTTPD"
 if [ -n "$NGINX" ]; then
@@ -137,8 +152,9 @@ http { access_log off; client_body_temp_path $D/tmp/body; proxy_temp_path $D/tmp
   server { listen 80; root $D/www; } }"
   NGINX_RUN="/bin/busybox mkdir -p $D/tmp; /bin/busybox printf '%s' '$NGINX_CONF' >$D/nginx.conf
 $NGINX -c $D/nginx.conf -e stderr & p=\$!
-i=0; until /bin/busybox wget -q -O - http://127.0.0.1/index.html; do
-  i=\$((i + 1)); [ \$i -lt 50 ] || break; /bin/busybox sleep 0.1; done; s=\$?
+i=0; until /bin/busybox grep -q ':0050 00000000:0000 0A' /proc/net/tcp || [ \$i -ge 50 ]; do
+  i=\$((i + 1)); /bin/busybox sleep 0.1; done
+/bin/busybox timeout 5 /bin/busybox wget -q -O - http://127.0.0.1/index.html; s=\$?
 kill -QUIT \$p || exit 9
 i=0; while kill -0 \$p 2>/dev/null && [ \$i -lt 50 ]; do i=\$((i + 1)); /bin/busybox sleep 0.1; done
 exit \$s"
