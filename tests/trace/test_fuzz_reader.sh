@@ -8,7 +8,8 @@ set -euo pipefail
 command -v clang >/dev/null || { echo "SKIP: clang is not installed (Debian package clang)" >&2; exit 77; }
 secs=${PROFGEN_FUZZ_SECONDS:-60}
 shared=${PROFGEN_SHARED:-$PROFGEN_SRC/../shared}
-dir=${PROFGEN_FUZZ_BUILD:-/tmp/profgen-fuzz-build}
+# a build of its own beside the calling build tree (ctest runs tests in it): two checkouts never share one
+dir=${PROFGEN_FUZZ_BUILD:-$PWD/fuzz-build}
 CC=clang cmake -S "$PROFGEN_SRC" -B "$dir" -DPROFGEN_FUZZ=ON -DBUILD_TESTING=OFF \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$dir" --target fuzz_profile_read -j "$(nproc)" >/dev/null
