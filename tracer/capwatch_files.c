@@ -132,14 +132,22 @@ void pg_cw_judge_access(struct pg_cw_call *c)
                 claim_dac(&ca, &ino, (unsigned)mode & 7, "the file");
 }
 
+/* The call's one path: read, described as "name(\"path\")", and its lookup walked. */
+static int named_path(struct pg_cw_call *c, struct pg_cw_path *p)
+{
+        if (pg_cw_path(c, c->rule->dirfd, c->rule->path, p) < 0)
+                return -EFAULT;
+        pg_cw_describe(c, "%s(\"%s\")", c->name, p->shown);
+        pg_cw_check_walk(c, p);
+        return 0;
+}
+
 void pg_cw_judge_exec(struct pg_cw_call *c)
 {
         struct pg_cw_path p;
         struct pg_cap_inode ino;
-        if (pg_cw_path(c, c->rule->dirfd, c->rule->path, &p) < 0)
+        if (named_path(c, &p) < 0)
                 return;
-        pg_cw_describe(c, "%s(\"%s\")", c->name, p.shown);
-        pg_cw_check_walk(c, &p);
         if (pg_cw_stat(p.full, true, &ino) == 0 && S_ISREG(ino.mode))
                 claim_dac(c, &ino, PG_MAY_EXEC, "the file");
 }
@@ -148,12 +156,10 @@ void pg_cw_judge_chdir(struct pg_cw_call *c)
 {
         struct pg_cw_path p;
         struct pg_cap_inode ino;
-        if (pg_cw_path(c, c->rule->dirfd, c->rule->path, &p) < 0)
+        if (named_path(c, &p) < 0)
                 return;
-        pg_cw_describe(c, "%s(\"%s\")", c->name, p.shown);
         if (c->rule->caps & (1ull << CAP_SYS_CHROOT))
                 pg_cw_claim(c, CAP_SYS_CHROOT, NULL, "%s", c->rule->why);
-        pg_cw_check_walk(c, &p);
         if (pg_cw_stat(p.full, true, &ino) == 0 && S_ISDIR(ino.mode))
                 claim_dac(c, &ino, PG_MAY_EXEC, "the directory");
 }
@@ -162,10 +168,8 @@ void pg_cw_judge_chdir(struct pg_cw_call *c)
 void pg_cw_judge_create(struct pg_cw_call *c)
 {
         struct pg_cw_path p;
-        if (pg_cw_path(c, c->rule->dirfd, c->rule->path, &p) < 0)
+        if (named_path(c, &p) < 0)
                 return;
-        pg_cw_describe(c, "%s(\"%s\")", c->name, p.shown);
-        pg_cw_check_walk(c, &p);
         claim_parent(c, &p);
 }
 
@@ -256,10 +260,8 @@ void pg_cw_judge_truncate(struct pg_cw_call *c)
 {
         struct pg_cw_path p;
         struct pg_cap_inode ino;
-        if (pg_cw_path(c, c->rule->dirfd, c->rule->path, &p) < 0)
+        if (named_path(c, &p) < 0)
                 return;
-        pg_cw_describe(c, "%s(\"%s\")", c->name, p.shown);
-        pg_cw_check_walk(c, &p);
         if (pg_cw_stat(p.full, true, &ino) == 0)
                 claim_dac(c, &ino, PG_MAY_WRITE, "the file");
 }
