@@ -51,11 +51,15 @@ static int field_offset(const char *format, const char *decl)
 
 static int read_layout(struct layout *ret, struct pg_error **err)
 {
+        bool denied = false;
         for (size_t i = 0; i < sizeof(event_dirs) / sizeof(event_dirs[0]); i++) {
                 char path[128];
                 _cleanup_free_ char *id = NULL, *format = NULL;
                 snprintf(path, sizeof(path), "%s/id", event_dirs[i]);
-                if (pg_file_read_all(path, &id, NULL, NULL) < 0)
+                int r = pg_file_read_all(path, &id, NULL, NULL);
+                denied |=
+                    r == -EACCES || (r < 0 && access(event_dirs[i], F_OK) < 0 && errno == EACCES);
+                if (r < 0)
                         continue;
                 snprintf(path, sizeof(path), "%s/format", event_dirs[i]);
                 if (pg_file_read_all(path, &format, NULL, NULL) < 0)
@@ -68,6 +72,10 @@ static int read_layout(struct layout *ret, struct pg_error **err)
                         return pg_error_set(err, -EPROTO, "cap_capable has an unknown format");
                 return 0;
         }
+        if (denied)
+                return pg_error_set(err, -EACCES,
+                                    "tracefs is not readable: the kernel's record of capability "
+                                    "checks needs root");
         return pg_error_set(err, -ENOENT,
                             "no capability:cap_capable tracepoint (Linux 6.14+, tracefs mounted "
                             "at /sys/kernel/tracing)");
