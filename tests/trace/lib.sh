@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: MIT
+# shellcheck shell=bash
 # Shared by tests/trace/test_record_*.sh: records fixture programs (tests/fixtures) with the real
 # tracer and asserts on the saved recording (jq over --trace output), on profgen's exit status and
 # on strace's view of the same program. Source it; it sets `set -euo pipefail`, a scratch
@@ -7,8 +8,10 @@ set -euo pipefail
 
 : "${PROFGEN:?PROFGEN (the profgen binary) is set by CTest}"
 : "${PROFGEN_FIXTURES:?PROFGEN_FIXTURES (the fixture directory) is set by CTest}"
+# shellcheck disable=SC2034 # FX, MODES and PID are for the scripts that source this
 FX=$PROFGEN_FIXTURES
 # Both tracing modes must record the same thing: the one-stop seccomp filter and PTRACE_SYSCALL.
+# shellcheck disable=SC2034
 MODES="seccomp ptrace"
 # How long one recording may take before it counts as a hang.
 BOUND=${PROFGEN_TRACE_BOUND:-30}
@@ -70,6 +73,7 @@ record_bg() {
         rm -f "$out.trace.json" "$out.trace.json.sum" "$out.json" "$out.caps"
         "$PROFGEN" record -q --runtime none --no-companions --trace "$out.trace.json" \
                 -o "$out.json" "$@" &
+        # shellcheck disable=SC2034
         PID=$!
 }
 

@@ -4,11 +4,12 @@
 # attributed to its executable; and a non-leader thread that execs (the kernel gives it the
 # leader's tid): syscalls after the switch are recorded under the leader's tid, the exit status
 # comes through. Three runs per mode for the thread exec, whose tid switch races with the tracer.
+# shellcheck source=tests/trace/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 for mode in $MODES; do
-        record chain-$mode --tracing "$mode" -- "$FX/exec_chain"
-        t=chain-$mode.trace.json
+        record "chain-$mode" --tracing "$mode" -- "$FX/exec_chain"
+        t="chain-$mode.trace.json"
         expect_status "exec chain ($mode)" 0 "$t"
         expect "exec chain ($mode): execve count" 3 "$(count "$t" x86_64 execve)"
         expect "exec chain ($mode): one process" 1 "$(nprocs "$t")"
@@ -20,8 +21,8 @@ for mode in $MODES; do
 
         for run in 1 2 3; do
                 what="thread exec ($mode, run $run)"
-                record te-$mode-$run --tracing "$mode" -- "$FX/thread_exec"
-                t=te-$mode-$run.trace.json
+                record "te-$mode-$run" --tracing "$mode" -- "$FX/thread_exec"
+                t="te-$mode-$run.trace.json"
                 expect_status "$what" 5 "$t"
                 cmd=$(cmd_pid "$t")
                 expect "$what: one process" 1 "$(nprocs "$t")"

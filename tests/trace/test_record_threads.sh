@@ -3,13 +3,14 @@
 # 50 threads alive at once, each making getpriority once: every thread's syscall is counted
 # (exactly 50, none lost or doubled) and attributed to a thread, not the main one; the recorded
 # set is exactly strace's. Three runs per tracing mode: thread start-up races with the tracer.
+# shellcheck source=tests/trace/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 for mode in $MODES; do
         for run in 1 2 3; do
                 what="threads50 ($mode, run $run)"
-                record th-$mode-$run --tracing "$mode" -- "$FX/threads50"
-                t=th-$mode-$run.trace.json
+                record "th-$mode-$run" --tracing "$mode" -- "$FX/threads50"
+                t="th-$mode-$run.trace.json"
                 expect_status "$what" 0 "$t"
                 cmd=$(cmd_pid "$t")
                 expect "$what: getpriority count" 50 "$(count "$t" x86_64 getpriority)"
