@@ -418,12 +418,12 @@ int pg_recording_load(const char *path, struct pg_recording **ret, struct pg_err
 {
         json_error_t jerr;
         _cleanup_json_ json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
-        if (!root) {
-                int code = jerr.line < 0 ? -ENOENT : -EINVAL;
-                return pg_error_set_at(err, code, path, jerr.line > 0 ? jerr.line : 0,
-                                       jerr.column > 0 ? jerr.column : 0, "%s: %s", path,
+        if (!root && jerr.line < 0) /* could not read it: jansson says why */
+                return pg_error_set_at(err, -ENOENT, path, 0, 0, "%s", jerr.text);
+        if (!root) /* the position is in the error (file:line:column), as the profile reader's */
+                return pg_error_set_at(err, -EINVAL, path, jerr.line > 0 ? jerr.line : 1,
+                                       jerr.column > 0 ? jerr.column : 1, "invalid JSON: %s",
                                        jerr.text);
-        }
         _cleanup_recording_ struct pg_recording *rec = NULL;
         if (pg_recording_new(&rec) < 0)
                 return pg_error_set(err, -ENOMEM, "out of memory");

@@ -177,6 +177,7 @@ static void load_invalid_json(void **state)
         assert_int_equal(err->line, 2);
         assert_true(err->column > 0);
         assert_non_null(strstr(err->file, "bad.json"));
+        assert_non_null(strstr(err->message, "invalid JSON"));
 
         _cleanup_error_ struct pg_error *err2 = NULL;
         struct pg_recording *rec = NULL;
