@@ -62,6 +62,9 @@ int pg_cmd_record(int argc, char **argv)
                 pg_cli_record_clear(&o);
                 return exit_code;
         }
+        /* Stacks are for explain: without a saved recording nobody would see them. */
+        if (!o.trace && !o.stacks_explicit)
+                o.session.stack_depth = 0;
         _cleanup_error_ struct pg_error *err = NULL;
         _cleanup_recording_ struct pg_recording *rec = NULL;
         int status = 0;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "profgen/cli.h"
+#include "profgen/unwind.h"
 
 enum {
         OPT_TRACE = 0x100,
@@ -15,6 +16,9 @@ enum {
         OPT_ALLOW,
         OPT_NO_COMPANIONS,
         OPT_TRACING,
+        OPT_STACK_DEPTH,
+        OPT_NO_STACKS,
+        OPT_STACK_SAMPLES,
 };
 
 const struct option pg_cli_record_longopts[] = {
@@ -26,6 +30,9 @@ const struct option pg_cli_record_longopts[] = {
     {"allow", required_argument, NULL, OPT_ALLOW},
     {"no-companions", no_argument, NULL, OPT_NO_COMPANIONS},
     {"tracing", required_argument, NULL, OPT_TRACING},
+    {"stack-depth", required_argument, NULL, OPT_STACK_DEPTH},
+    {"no-stacks", no_argument, NULL, OPT_NO_STACKS},
+    {"stack-samples", required_argument, NULL, OPT_STACK_SAMPLES},
     {"quiet", no_argument, NULL, 'q'},
     {0},
 };
@@ -33,19 +40,25 @@ const char pg_cli_record_shortopts[] = "o:q";
 
 void pg_cli_record_usage(FILE *f)
 {
-        fputs("  -o, --output PATH        seccomp profile to write (default profile.json); the\n"
-              "                           capability list goes beside it as PATH.caps\n"
-              "      --trace PATH         also save the recording (JSON) for generate/explain\n"
-              "      --runtime LIST       runtimes the profile must start under: runc, crun,\n"
-              "                           podman, docker, all (default), none (profgen run only)\n"
-              "      --no-new-privileges  the container runs with no-new-privileges\n"
-              "      --errno N|ENOSYS|EPERM  errno of denied syscalls (default ENOSYS)\n"
-              "      --allow NAME         also allow syscall NAME (repeatable)\n"
-              "      --no-companions      leave out companion syscalls of timing-dependent paths\n"
-              "      --tracing MODE       auto (default), seccomp (one stop per syscall) or\n"
-              "                           ptrace (PTRACE_SYSCALL, no filter in the workload)\n"
-              "  -q, --quiet              no summary on stderr\n",
-              f);
+        fputs(
+            "  -o, --output PATH        seccomp profile to write (default profile.json); the\n"
+            "                           capability list goes beside it as PATH.caps\n"
+            "      --trace PATH         also save the recording (JSON) for generate/explain\n"
+            "      --runtime LIST       runtimes the profile must start under: runc, crun,\n"
+            "                           podman, docker, all (default), none (profgen run only)\n"
+            "      --no-new-privileges  the container runs with no-new-privileges\n"
+            "      --errno N|ENOSYS|EPERM  errno of denied syscalls (default ENOSYS)\n"
+            "      --allow NAME         also allow syscall NAME (repeatable)\n"
+            "      --no-companions      leave out companion syscalls of timing-dependent paths\n"
+            "      --tracing MODE       auto (default), seccomp (one stop per syscall) or\n"
+            "                           ptrace (PTRACE_SYSCALL, no filter in the workload)\n"
+            "      --stack-depth N      frames per call stack (default 16; 0 = no stacks);\n"
+            "                           stacks are taken when --trace saves a recording\n"
+            "      --no-stacks          no call stacks (same as --stack-depth 0)\n"
+            "      --stack-samples N    up to N more stacks per syscall, at its 2nd, 4th, 8th...\n"
+            "                           call (default 0: the first occurrence only)\n"
+            "  -q, --quiet              no summary on stderr\n",
+            f);
 }
 
 void pg_cli_record_init(struct pg_cli_record *o)
@@ -90,6 +103,19 @@ static int add_extra(struct pg_cli_record *o, const char *name)
         ne[o->n_extra] = strdup(name);
         ne[++o->n_extra] = NULL;
         o->gen.extra = o->extra;
+        return 0;
+}
+
+static int parse_uint(const char *opt, const char *arg, unsigned max, unsigned *ret)
+{
+        char *end;
+        errno = 0;
+        unsigned long v = strtoul(arg, &end, 10);
+        if (*arg < '0' || *arg > '9' || *end != '\0' || errno || v > max) {
+                fprintf(stderr, "profgen: %s: expected a number 0-%u, got `%s`\n", opt, max, arg);
+                return -EINVAL;
+        }
+        *ret = (unsigned)v;
         return 0;
 }
 
@@ -149,6 +175,17 @@ int pg_cli_record_option(struct pg_cli_record *o, int opt, const char *arg)
                                 "profgen: --tracing: expected auto, seccomp or ptrace, "
                                 "got `%s`\n",
                                 arg);
+                break;
+        case OPT_STACK_DEPTH:
+                r = parse_uint("--stack-depth", arg, PG_UNWIND_MAX_DEPTH, &o->session.stack_depth);
+                o->stacks_explicit = true;
+                break;
+        case OPT_NO_STACKS:
+                o->session.stack_depth = 0;
+                o->stacks_explicit = true;
+                break;
+        case OPT_STACK_SAMPLES:
+                r = parse_uint("--stack-samples", arg, 62, &o->session.stack_samples);
                 break;
         default:
                 return 0;

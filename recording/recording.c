@@ -43,6 +43,11 @@ static char *strdup_or_null(const char *s)
         return s ? strdup(s) : NULL;
 }
 
+static bool str_eq(const char *a, const char *b)
+{
+        return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
 int pg_recording_new(struct pg_recording **ret)
 {
         struct pg_recording *r = calloc(1, sizeof(*r));
@@ -90,6 +95,27 @@ struct pg_stack *pg_stack_dup(const struct pg_stack *s)
         return d;
 }
 
+bool pg_stack_equal(const struct pg_stack *a, const struct pg_stack *b)
+{
+        if (!a || !b)
+                return a == b;
+        if (a->n_frames != b->n_frames)
+                return false;
+        for (size_t i = 0; i < a->n_frames; i++)
+                if (a->frames[i].offset != b->frames[i].offset ||
+                    !str_eq(a->frames[i].module, b->frames[i].module))
+                        return false;
+        return true;
+}
+
+static void stat_clear(struct pg_syscall_stat *s)
+{
+        pg_stack_free(s->stack);
+        for (size_t i = 0; i < s->n_sites; i++)
+                pg_stack_free(s->sites[i].stack);
+        free(s->sites);
+}
+
 void pg_recording_free(struct pg_recording *r)
 {
         if (!r)
@@ -104,7 +130,7 @@ void pg_recording_free(struct pg_recording *r)
         free(r->exes);
         for (int a = 0; a < PG_ARCH_COUNT; a++) {
                 for (size_t s = 0; r->sys[a] && s < PG_SYSCALL_SLOTS; s++)
-                        pg_stack_free(r->sys[a][s].stack);
+                        stat_clear(&r->sys[a][s]);
                 free(r->sys[a]);
         }
         for (size_t i = 0; i < r->n_facts; i++) {
@@ -288,6 +314,28 @@ void pg_recording_set_syscall_stack(struct pg_recording *r, enum pg_arch arch, u
         s->stack = stack;
 }
 
+int pg_recording_add_syscall_site(struct pg_recording *r, enum pg_arch arch, uint32_t slot,
+                                  const struct pg_call_site *site)
+{
+        struct pg_syscall_stat *s = stat_slot(r, arch, slot);
+        if (!s || !s->count || !site->stack || s->n_sites >= PG_RECORDING_MAX_SITES ||
+            pg_stack_equal(s->stack, site->stack))
+                return 0;
+        for (size_t i = 0; i < s->n_sites; i++)
+                if (pg_stack_equal(s->sites[i].stack, site->stack))
+                        return 0;
+        struct pg_stack *copy = pg_stack_dup(site->stack);
+        struct pg_call_site *c =
+            copy ? array_push((void **)&s->sites, &s->n_sites, sizeof(*c)) : NULL;
+        if (!c) {
+                pg_stack_free(copy);
+                return -ENOMEM;
+        }
+        *c = *site;
+        c->stack = copy;
+        return 1;
+}
+
 bool pg_recording_has_arch(const struct pg_recording *r, enum pg_arch arch)
 {
         if ((unsigned)arch >= PG_ARCH_COUNT || !r->sys[arch])
@@ -296,11 +344,6 @@ bool pg_recording_has_arch(const struct pg_recording *r, enum pg_arch arch)
                 if (r->sys[arch][s].count)
                         return true;
         return false;
-}
-
-static bool str_eq(const char *a, const char *b)
-{
-        return (!a && !b) || (a && b && strcmp(a, b) == 0);
 }
 
 int pg_recording_add_fact(struct pg_recording *r, const struct pg_fact *fact)

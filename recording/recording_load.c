@@ -83,6 +83,31 @@ static struct pg_stack *load_stack(json_t *arr)
         return s;
 }
 
+static int load_sites(struct loader *l, enum pg_arch arch, uint32_t slot, json_t *arr)
+{
+        size_t i;
+        json_t *o;
+        json_array_foreach(arr, i, o)
+        {
+                json_int_t pid = 0, tid = 0, occ = 0;
+                get_int(o, "pid", &pid);
+                get_int(o, "tid", &tid);
+                get_int(o, "occurrence", &occ);
+                struct pg_call_site site = {
+                    .pid = (pid_t)pid,
+                    .tid = (pid_t)tid,
+                    .exe = get_exe(l, o),
+                    .occurrence = occ > 0 ? (uint64_t)occ : 0,
+                    .stack = load_stack(json_object_get(o, "stack")),
+                };
+                int r = pg_recording_add_syscall_site(l->rec, arch, slot, &site);
+                pg_stack_free(site.stack);
+                if (r < 0)
+                        return pg_error_set(l->err, r, "out of memory");
+        }
+        return 0;
+}
+
 static int load_syscalls(struct loader *l, json_t *arr)
 {
         size_t i;
@@ -105,6 +130,9 @@ static int load_syscalls(struct loader *l, json_t *arr)
                         return pg_error_set(l->err, r, "out of memory");
                 pg_recording_set_syscall_stack(l->rec, arch, slot,
                                                load_stack(json_object_get(o, "stack")));
+                r = load_sites(l, arch, slot, json_object_get(o, "sites"));
+                if (r < 0)
+                        return r;
         }
         return 0;
 }

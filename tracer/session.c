@@ -6,11 +6,27 @@
 
 #include "profgen/cleanup.h"
 #include "profgen/recorder.h"
+#include "profgen/unwind.h"
 
 void pg_session_opts_init(struct pg_session_opts *o)
 {
         memset(o, 0, sizeof(*o));
         o->mode = PG_TRACE_AUTO;
+        o->stack_depth = PG_UNWIND_DEFAULT_DEPTH;
+}
+
+/* The unwinder goes after the recorder: it recognises a first occurrence by the count the
+ * recorder has just updated. */
+static int add_unwinder(struct pg_tracer *tracer, struct pg_recording *rec,
+                        const struct pg_session_opts *opts, struct pg_unwinder **ret)
+{
+        struct pg_unwind_opts uo = {.depth = opts->stack_depth, .samples = opts->stack_samples};
+        if (opts->stack_depth == 0)
+                return 0;
+        int r = pg_unwinder_new(rec, &uo, ret);
+        if (r == 0)
+                r = pg_tracer_add_observer(tracer, pg_unwinder_observer(*ret));
+        return r;
 }
 
 int pg_session_record(char *const *argv, const struct pg_session_opts *opts,
@@ -18,6 +34,7 @@ int pg_session_record(char *const *argv, const struct pg_session_opts *opts,
 {
         _cleanup_recording_ struct pg_recording *rec = NULL;
         _cleanup_recorder_ struct pg_recorder *recorder = NULL;
+        _cleanup_unwinder_ struct pg_unwinder *unwinder = NULL;
         _cleanup_tracer_ struct pg_tracer *tracer = NULL;
         struct pg_tracer_opts topts = {
             .mode = opts->mode,
@@ -34,6 +51,8 @@ int pg_session_record(char *const *argv, const struct pg_session_opts *opts,
                 r = pg_tracer_new(&topts, &tracer);
         if (r == 0)
                 r = pg_tracer_add_observer(tracer, pg_recorder_observer(recorder));
+        if (r == 0)
+                r = add_unwinder(tracer, rec, opts, &unwinder);
         if (r < 0)
                 return pg_error_set(err, r, "cannot set up the tracer: %s", strerror(-r));
         int status = 0;

@@ -36,7 +36,8 @@ struct pg_cli_record {
         bool quiet;
         struct pg_generate_opts gen;
         struct pg_session_opts session;
-        char **extra; /* --allow NAME..., NULL-terminated */
+        bool stacks_explicit; /* --stack-depth or --no-stacks was given */
+        char **extra;         /* --allow NAME..., NULL-terminated */
         size_t n_extra;
 };
 

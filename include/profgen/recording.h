@@ -30,6 +30,20 @@ struct pg_stack {
         struct pg_frame *frames;
 };
 
+/* Another place a syscall was made from, beyond its first occurrence: a sampled later occurrence
+ * (record --stack-samples) or the first occurrence of a recording merged in. */
+struct pg_call_site {
+        pid_t pid;
+        pid_t tid;
+        int32_t exe;         /* index into the executable table, -1 when unknown */
+        uint64_t occurrence; /* which occurrence in its recording (1 = the first), 0 unknown */
+        struct pg_stack *stack;
+};
+
+/* Call sites kept per syscall beyond the first: enough to show the distinct paths, bounded so a
+ * merge of many shards stays small. */
+#define PG_RECORDING_MAX_SITES 16
+
 /* Per (architecture, syscall slot) statistics. */
 struct pg_syscall_stat {
         uint64_t count;
@@ -37,6 +51,8 @@ struct pg_syscall_stat {
         pid_t first_tid;        /* thread of the first occurrence */
         int32_t first_exe;      /* index into the executable table, -1 when unknown */
         struct pg_stack *stack; /* call stack of the first occurrence, or NULL */
+        size_t n_sites;         /* further distinct call sites (stacks), in the order found */
+        struct pg_call_site *sites;
 };
 
 /* Where a capability claim comes from. */
@@ -111,6 +127,10 @@ const struct pg_syscall_stat *pg_recording_syscall(const struct pg_recording *r,
 /* Takes ownership of stack; replaces nothing when one is already set (first occurrence wins). */
 void pg_recording_set_syscall_stack(struct pg_recording *r, enum pg_arch arch, uint32_t slot,
                                     struct pg_stack *stack);
+/* Keeps a copy of site (with its stack) unless the syscall was never seen, the stack is the first
+ * occurrence's or a kept site's, or PG_RECORDING_MAX_SITES are kept. 1 when kept, 0 when not. */
+int pg_recording_add_syscall_site(struct pg_recording *r, enum pg_arch arch, uint32_t slot,
+                                  const struct pg_call_site *site);
 bool pg_recording_has_arch(const struct pg_recording *r, enum pg_arch arch);
 
 /* Facts and capability evidence: copies the strings; the same (key/cap, slot, detail) from another
@@ -143,6 +163,8 @@ int pg_recording_load(const char *path, struct pg_recording **ret, struct pg_err
 /* Stacks */
 struct pg_stack *pg_stack_dup(const struct pg_stack *s);
 void pg_stack_free(struct pg_stack *s);
+/* Same frames (module and offset); two NULL stacks are equal. */
+bool pg_stack_equal(const struct pg_stack *a, const struct pg_stack *b);
 
 static inline void pg_recording_freep(struct pg_recording **r)
 {

@@ -14,6 +14,10 @@ struct pg_session_opts {
         /* Syscalls that need no stop (from a committed profile: --baseline); NULL for none. */
         const struct pg_syscall_set *baseline;
         bool pin_cpu;
+        /* Call stacks (tracer/unwind.c): frames per stack, 0 for none (default
+         * PG_UNWIND_DEFAULT_DEPTH); stack_samples more per syscall beyond the first. */
+        unsigned stack_depth;
+        unsigned stack_samples;
 };
 
 void pg_session_opts_init(struct pg_session_opts *o);

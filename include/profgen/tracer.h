@@ -21,6 +21,7 @@ struct pg_tproc {
         int32_t exe_id; /* observer-assigned index (the recorder's executable table), -1 */
         unsigned refs;  /* threads pointing here */
         void *observer_data;
+        void *unwind; /* the unwinder's per-process state (tracer/unwind.c), or NULL */
 };
 
 /* One traced thread. */

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/* Shared between the unwinder's files (unwind.c: stacks; unwind_observer.c: when to take them);
+ * not a public interface. */
+#pragma once
+
+#include "profgen/unwind.h"
+
+/* Per-process state behind pg_tproc.unwind. */
+struct pg_unwind_proc;
+
+/* A cached function name of (module, offset); function is NULL when there is none. */
+struct pg_unwind_name {
+        const char *module; /* interned in the unwinder; NULL marks an empty slot */
+        uint64_t offset;
+        char *function;
+        uint64_t function_offset;
+};
+
+struct pg_unwinder {
+        struct pg_recording *rec;
+        struct pg_unwind_opts opts;
+        struct pg_observer obs;
+        /* Syscalls that change a process's mappings (mmap, mmap2, munmap, mremap) */
+        struct pg_syscall_set remaps;
+        struct pg_unwind_proc *procs; /* every live state, to free them at the end */
+        char **modules;               /* interned module paths */
+        size_t n_modules;
+        struct pg_unwind_name *names; /* open addressing, power-of-two capacity */
+        size_t names_cap, names_n;
+        size_t caps_seen; /* capability evidence entries already looked at */
+        struct pg_unwind_stats stats;
+};
+
+/* Drops the state of t's process (exec: a new address space; exit: gone). */
+void pg_unwind_proc_drop(struct pg_unwinder *u, struct pg_tproc *proc);
+/* The mappings of proc may have changed: read them again before the next stack. */
+void pg_unwind_proc_stale(struct pg_tproc *proc);
+void pg_unwind_observer_init(struct pg_unwinder *u);
