@@ -40,25 +40,24 @@ const char pg_cli_record_shortopts[] = "o:q";
 
 void pg_cli_record_usage(FILE *f)
 {
-        fputs(
-            "  -o, --output PATH        seccomp profile to write (default profile.json); the\n"
-            "                           capability list goes beside it as PATH.caps\n"
-            "      --trace PATH         also save the recording (JSON) for generate/explain\n"
-            "      --runtime LIST       runtimes the profile must start under: runc, crun,\n"
-            "                           podman, docker, all (default), none (profgen run only)\n"
-            "      --no-new-privileges  the container runs with no-new-privileges\n"
-            "      --errno N|ENOSYS|EPERM  errno of denied syscalls (default ENOSYS)\n"
-            "      --allow NAME         also allow syscall NAME (repeatable)\n"
-            "      --no-companions      leave out companion syscalls of timing-dependent paths\n"
-            "      --tracing MODE       auto (default), seccomp (one stop per syscall) or\n"
-            "                           ptrace (PTRACE_SYSCALL, no filter in the workload)\n"
-            "      --stack-depth N      frames per call stack (default 16; 0 = no stacks);\n"
-            "                           stacks are taken when --trace saves a recording\n"
-            "      --no-stacks          no call stacks (same as --stack-depth 0)\n"
-            "      --stack-samples N    up to N more stacks per syscall, at its 2nd, 4th, 8th...\n"
-            "                           call (default 0: the first occurrence only)\n"
-            "  -q, --quiet              no summary on stderr\n",
-            f);
+        fputs("  -o, --output PATH        seccomp profile to write (default profile.json); the\n"
+              "                           capability list goes beside it as PATH.caps\n"
+              "      --trace PATH         also save the recording (JSON) for generate/explain\n"
+              "      --runtime LIST       runtimes the profile must start under: runc, crun,\n"
+              "                           podman, docker, all (default), none (profgen run only)\n"
+              "      --no-new-privileges  the container runs with no-new-privileges\n"
+              "      --errno N|ENOSYS|EPERM  errno of denied syscalls (default ENOSYS)\n"
+              "      --allow NAME         also allow syscall NAME (repeatable)\n"
+              "      --no-companions      leave out companion syscalls of timing-dependent paths\n"
+              "      --tracing MODE       auto (default), seccomp (one stop per syscall) or\n"
+              "                           ptrace (PTRACE_SYSCALL, no filter in the workload)\n"
+              "      --stack-depth N      frames per call stack (default 16, 0 = none); record\n"
+              "                           takes stacks only when --trace saves them\n"
+              "      --no-stacks          no call stacks (--stack-depth 0)\n"
+              "      --stack-samples N    up to N more stacks per syscall, at its 2nd, 4th,\n"
+              "                           8th... call (default 0: first occurrence only)\n"
+              "  -q, --quiet              no summary on stderr\n",
+              f);
 }
 
 void pg_cli_record_init(struct pg_cli_record *o)
