@@ -6,7 +6,6 @@
 
 #include "profgen/cleanup.h"
 #include "profgen/recorder.h"
-#include "profgen/unwind.h"
 
 void pg_session_opts_init(struct pg_session_opts *o)
 {
@@ -59,6 +58,8 @@ int pg_session_record(char *const *argv, const struct pg_session_opts *opts,
         r = pg_tracer_run(tracer, argv, &status, err);
         if (r < 0)
                 return r;
+        if (unwinder && opts->stack_stats)
+                pg_unwinder_stats(unwinder, opts->stack_stats);
         pg_recording_set_exit_status(rec, status);
         pg_recording_set_tracing(rec, pg_tracer_mode_name(tracer));
         if (pg_tracer_mode_note(tracer))

@@ -3,7 +3,6 @@
  * module + offset from the process's maps, the function from unw_get_proc_name (cached). */
 #include <elf.h>
 #include <errno.h>
-#include <libunwind-ptrace.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -141,7 +140,7 @@ static struct pg_unwind_proc *proc_state(struct pg_unwinder *u, struct pg_tproc 
         p = calloc(1, sizeof(*p));
         if (!p)
                 return NULL;
-        p->as = unw_create_addr_space(&_UPT_accessors, 0);
+        p->as = unw_create_addr_space(&pg_unwind_accessors, 0);
         if (!p->as) {
                 free(p);
                 return NULL;
@@ -229,16 +228,17 @@ static int add_frame(struct walk *w, unw_cursor_t *c, uint64_t ip)
         return 0;
 }
 
-static int walk(struct walk *w, void *upt, unsigned depth)
+static int walk(struct walk *w, unsigned depth)
 {
         unw_cursor_t c;
         unw_word_t ip = 0;
-        if (unw_init_remote(&c, w->p->as, upt) < 0) {
+        if (unw_init_remote(&c, w->p->as, w->u->ctx) < 0) {
                 /* No unwind for this thread (another ABI, say): the instruction pointer alone */
+                uint64_t ip0;
                 w->u->stats.failures++;
-                if (_UPT_access_reg(w->p->as, UNW_REG_IP, &ip, 0, upt) < 0)
+                if (pg_unwind_ctx_ip(w->p->as, w->u->ctx, &ip0) < 0)
                         return -ESRCH;
-                return add_frame(w, NULL, ip);
+                return add_frame(w, NULL, ip0);
         }
         while (w->s->n_frames < depth) {
                 if (unw_get_reg(&c, UNW_REG_IP, &ip) < 0 || ip == 0)
@@ -273,8 +273,7 @@ int pg_unwind_capture(struct pg_unwinder *u, const struct pg_tracee *t, unsigned
         struct pg_stack *s = calloc(1, sizeof(*s));
         if (s)
                 s->frames = calloc(depth, sizeof(*s->frames));
-        void *upt = w.p && s && s->frames ? _UPT_create(t->tid) : NULL;
-        if (!upt) {
+        if (!w.p || !s || !s->frames || pg_unwind_ctx_open(u->ctx, t->tid) < 0) {
                 pg_stack_free(s);
                 return -ENOMEM;
         }
@@ -284,8 +283,8 @@ int pg_unwind_capture(struct pg_unwinder *u, const struct pg_tracee *t, unsigned
                 reload_maps(u, w.p, t);
                 w.reloaded = true;
         }
-        int r = walk(&w, upt, depth);
-        _UPT_destroy(upt);
+        int r = walk(&w, depth);
+        pg_unwind_ctx_close(u->ctx);
         u->stats.nsec += now_ns() - t0;
         if (r < 0) {
                 pg_stack_free(s);
@@ -310,9 +309,12 @@ int pg_unwinder_new(struct pg_recording *rec, const struct pg_unwind_opts *opts,
         u->opts.depth = PG_UNWIND_DEFAULT_DEPTH;
         if (opts)
                 u->opts = *opts;
-        if (u->opts.depth == 0 || u->opts.depth > PG_UNWIND_MAX_DEPTH) {
+        u->ctx = calloc(1, sizeof(*u->ctx));
+        if (!u->ctx || u->opts.depth == 0 || u->opts.depth > PG_UNWIND_MAX_DEPTH) {
+                int r = u->ctx ? -EINVAL : -ENOMEM;
+                free(u->ctx);
                 free(u);
-                return -EINVAL;
+                return r;
         }
         for (int a = 0; a < PG_ARCH_COUNT; a++)
                 for (size_t i = 0; i < sizeof(remaps) / sizeof(remaps[0]); i++) {
@@ -341,6 +343,7 @@ void pg_unwinder_free(struct pg_unwinder *u)
         for (size_t i = 0; i < u->names_cap; i++)
                 free(u->names[i].function);
         free(u->names);
+        free(u->ctx);
         free(u);
 }
 

@@ -3,6 +3,8 @@
  * not a public interface. */
 #pragma once
 
+#include <libunwind.h>
+
 #include "profgen/unwind.h"
 
 /* Per-process state behind pg_tproc.unwind. */
@@ -16,6 +18,29 @@ struct pg_unwind_name {
         uint64_t function_offset;
 };
 
+/* One stack's access to the stopped thread (tracer/unwind_access.c): libunwind's ptrace
+ * accessor state and a few pages of the tracee's memory read at once. */
+#define PG_UNWIND_PAGES 8
+struct pg_unwind_page {
+        uint64_t base;
+        bool valid;
+        unsigned char data[4096];
+};
+struct pg_unwind_ctx {
+        void *upt; /* _UPT_create(tid) */
+        pid_t tid;
+        struct pg_unwind_page pages[PG_UNWIND_PAGES];
+        unsigned next; /* page to replace next */
+};
+
+/* _UPT_accessors with the page cache; their arg is a struct pg_unwind_ctx. */
+extern unw_accessors_t pg_unwind_accessors;
+/* Starts a stack of thread tid (pages forgotten); close after it. */
+int pg_unwind_ctx_open(struct pg_unwind_ctx *c, pid_t tid);
+void pg_unwind_ctx_close(struct pg_unwind_ctx *c);
+/* The instruction pointer alone, when the thread cannot be unwound. */
+int pg_unwind_ctx_ip(unw_addr_space_t as, struct pg_unwind_ctx *c, uint64_t *ret);
+
 struct pg_unwinder {
         struct pg_recording *rec;
         struct pg_unwind_opts opts;
@@ -27,7 +52,8 @@ struct pg_unwinder {
         size_t n_modules;
         struct pg_unwind_name *names; /* open addressing, power-of-two capacity */
         size_t names_cap, names_n;
-        size_t caps_seen; /* capability evidence entries already looked at */
+        size_t caps_seen;          /* capability evidence entries already looked at */
+        struct pg_unwind_ctx *ctx; /* reused from stack to stack (one tracer thread) */
         struct pg_unwind_stats stats;
 };
 

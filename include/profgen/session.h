@@ -8,6 +8,7 @@
 #include "profgen/error.h"
 #include "profgen/recording.h"
 #include "profgen/tracer.h"
+#include "profgen/unwind.h"
 
 struct pg_session_opts {
         enum pg_trace_mode mode;
@@ -18,6 +19,7 @@ struct pg_session_opts {
          * PG_UNWIND_DEFAULT_DEPTH); stack_samples more per syscall beyond the first. */
         unsigned stack_depth;
         unsigned stack_samples;
+        struct pg_unwind_stats *stack_stats; /* when not NULL: what the unwinder did */
 };
 
 void pg_session_opts_init(struct pg_session_opts *o);
