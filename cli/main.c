@@ -12,6 +12,8 @@ static const struct pg_command commands[] = {
     {"record", "run a command under the tracer and write its seccomp profile and caps",
      pg_cmd_record},
     {"generate", "turn a saved recording into a profile", pg_cmd_generate},
+    {"explain", "why each syscall and capability is in the profile, with call stacks",
+     pg_cmd_explain},
     {"version", "print the version", cmd_version},
     {"help", "show this help", cmd_help},
 };

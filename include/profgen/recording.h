@@ -163,6 +163,9 @@ int pg_recording_load(const char *path, struct pg_recording **ret, struct pg_err
 /* Stacks */
 struct pg_stack *pg_stack_dup(const struct pg_stack *s);
 void pg_stack_free(struct pg_stack *s);
+/* A stack as the JSON array of frames that recording files and `explain --format json` share
+ * ({"module", "offset", "function", "function_offset"}); a new reference. */
+struct json_t *pg_stack_to_json(const struct pg_stack *s);
 /* Same frames (module and offset); two NULL stacks are equal. */
 bool pg_stack_equal(const struct pg_stack *a, const struct pg_stack *b);
 
