@@ -67,10 +67,10 @@ static void write_chain(FILE *f, const struct pg_recording *rec, const struct pg
 static void write_call(FILE *f, const struct pg_recording *rec, const char *prefix,
                        const char *what, const struct pg_explain_call *c)
 {
-        fprintf(f, "%s%s: ", prefix, what);
+        fprintf(f, "%s%s", prefix, what);
         if (c->occurrence > 1)
-                fprintf(f, "call #%" PRIu64 ", ", c->occurrence);
-        fprintf(f, "pid %d", (int)c->pid);
+                fprintf(f, " #%" PRIu64, c->occurrence);
+        fprintf(f, " by pid %d", (int)c->pid);
         if (c->tid && c->tid != c->pid)
                 fprintf(f, ", thread %d", (int)c->tid);
         fprintf(f, ", %s\n", c->exe ? c->exe : "executable unknown");
@@ -92,10 +92,9 @@ static void write_observation(FILE *f, const struct pg_recording *rec, const cha
                 o->count == 1 ? "" : "s");
         write_call(f, rec, prefix, "first call", &o->first);
         for (size_t i = 0; i < o->n_sites; i++) {
-                char what[48];
-                snprintf(what, sizeof(what), "call site %zu", i + 2);
+                /* Site 1 is the first call; the others are numbered on from there. */
                 snprintf(prefix, sizeof(prefix), "%s: %s: site %zu: ", name, arch, i + 2);
-                write_call(f, rec, prefix, what, &o->sites[i]);
+                write_call(f, rec, prefix, "call", &o->sites[i]);
         }
 }
 
