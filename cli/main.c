@@ -14,6 +14,8 @@ static const struct pg_command commands[] = {
     {"generate", "turn a saved recording into a profile", pg_cmd_generate},
     {"explain", "why each syscall and capability is in the profile, with call stacks",
      pg_cmd_explain},
+    {"run", "run a command under a profile and capability list, like a container would",
+     pg_cmd_run},
     {"version", "print the version", cmd_version},
     {"help", "show this help", cmd_help},
 };

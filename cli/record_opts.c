@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "profgen/cleanup.h"
 #include "profgen/cli.h"
+#include "profgen/profile.h"
 #include "profgen/unwind.h"
 
 enum {
@@ -16,6 +18,8 @@ enum {
         OPT_ALLOW,
         OPT_NO_COMPANIONS,
         OPT_TRACING,
+        OPT_PIN_CPU,
+        OPT_BASELINE,
         OPT_STACK_DEPTH,
         OPT_NO_STACKS,
         OPT_STACK_SAMPLES,
@@ -30,6 +34,8 @@ const struct option pg_cli_record_longopts[] = {
     {"allow", required_argument, NULL, OPT_ALLOW},
     {"no-companions", no_argument, NULL, OPT_NO_COMPANIONS},
     {"tracing", required_argument, NULL, OPT_TRACING},
+    {"pin-cpu", no_argument, NULL, OPT_PIN_CPU},
+    {"baseline", required_argument, NULL, OPT_BASELINE},
     {"stack-depth", required_argument, NULL, OPT_STACK_DEPTH},
     {"no-stacks", no_argument, NULL, OPT_NO_STACKS},
     {"stack-samples", required_argument, NULL, OPT_STACK_SAMPLES},
@@ -51,6 +57,11 @@ void pg_cli_record_usage(FILE *f)
               "      --no-companions      leave out companion syscalls of timing-dependent paths\n"
               "      --tracing MODE       auto (default), seccomp (one stop per syscall) or\n"
               "                           ptrace (PTRACE_SYSCALL, no filter in the workload)\n"
+              "      --baseline PROFILE   let the syscalls PROFILE allows run without a stop:\n"
+              "                           near-native re-recording; new syscalls are still seen,\n"
+              "                           ones no longer used are not\n"
+              "      --pin-cpu            run profgen and the workload on one CPU (cheaper stops,\n"
+              "                           no parallelism for the workload)\n"
               "      --stack-depth N      frames per call stack (default 16, 0 = none); record\n"
               "                           takes stacks only when --trace saves them\n"
               "      --no-stacks          no call stacks (--stack-depth 0)\n"
@@ -73,8 +84,27 @@ void pg_cli_record_clear(struct pg_cli_record *o)
         for (size_t i = 0; i < o->n_extra; i++)
                 free(o->extra[i]);
         free(o->extra);
+        free(o->baseline_set);
+        o->baseline_set = NULL;
         o->extra = NULL;
         o->n_extra = 0;
+}
+
+int pg_cli_record_load_baseline(struct pg_cli_record *o)
+{
+        _cleanup_profile_ struct pg_profile *p = NULL;
+        _cleanup_error_ struct pg_error *err = NULL;
+        if (!o->baseline)
+                return 0;
+        if (pg_cli_load_profile(o->baseline, true, &p) < 0)
+                return -1;
+        o->baseline_set = calloc(1, sizeof(*o->baseline_set));
+        if (!o->baseline_set || pg_profile_allowed_set(p, o->baseline_set, &err) < 0) {
+                pg_cli_report(err, "cannot use `%s` as a baseline", o->baseline);
+                return -1;
+        }
+        o->session.baseline = o->baseline_set;
+        return 0;
 }
 
 static int parse_errno(const char *arg, int *ret)
@@ -164,6 +194,12 @@ int pg_cli_record_option(struct pg_cli_record *o, int opt, const char *arg)
                 break;
         case OPT_ALLOW:
                 r = add_extra(o, arg);
+                break;
+        case OPT_BASELINE:
+                o->baseline = arg;
+                break;
+        case OPT_PIN_CPU:
+                o->session.pin_cpu = true;
                 break;
         case OPT_NO_COMPANIONS:
                 o->gen.no_companions = true;

@@ -56,11 +56,24 @@ int pg_session_record(char *const *argv, const struct pg_session_opts *opts,
                 return pg_error_set(err, r, "cannot set up the tracer: %s", strerror(-r));
         int status = 0;
         r = pg_tracer_run(tracer, argv, &status, err);
+        if (r == 0 && pg_recorder_error(recorder) < 0)
+                r = pg_error_set(err, pg_recorder_error(recorder), "recording failed: %s",
+                                 strerror(-pg_recorder_error(recorder)));
         if (r < 0)
                 return r;
         if (unwinder && opts->stack_stats)
                 pg_unwinder_stats(unwinder, opts->stack_stats);
         pg_recording_set_exit_status(rec, status);
+        const struct pg_syscall_set *allowed = pg_tracer_allowed(tracer);
+        for (int a = 0; allowed && a < PG_ARCH_COUNT; a++)
+                for (uint32_t s = 0; s < PG_SYSCALL_SLOTS; s++)
+                        if (pg_syscall_set_has(allowed, a, s))
+                                pg_recording_add_baseline(rec, a, s);
+        if (allowed)
+                pg_recording_add_note(rec, "baseline: the committed profile's syscalls ran "
+                                           "without a stop, so this run cannot tell whether one of "
+                                           "them is no longer used (record without a baseline to "
+                                           "find removals)");
         pg_recording_set_tracing(rec, pg_tracer_mode_name(tracer));
         if (pg_tracer_mode_note(tracer))
                 pg_recording_add_note(rec, pg_tracer_mode_note(tracer));
