@@ -57,8 +57,11 @@ validate stripped.json || fail "the stripped binary's explanation does not valid
 
 # The validator must be able to say no: a call without its stack field, a frame with a string
 # offset.
-jq '.syscalls[0].observed[0].first |= del(.stack)' all.json > broken1.json
-jq '.syscalls[0].observed[0].first.stack[0].offset = "0x10"' all.json > broken2.json
+jq '(.syscalls[] | select(.name == "uname") | .observed[0].first) |= del(.stack)' all.json > broken1.json
+jq '(.syscalls[] | select(.name == "uname") | .observed[0].first.stack[0].offset) = "0x10"' all.json > broken2.json
+if cmp -s broken1.json all.json || cmp -s broken2.json all.json; then
+        fail "the broken copies are not broken"
+fi
 for b in broken1.json broken2.json; do
         validate "$b" 2>/dev/null && fail "$b is broken but validates: the check proves nothing"
 done
