@@ -16,6 +16,12 @@ static const struct pg_command commands[] = {
      pg_cmd_explain},
     {"run", "run a command under a profile and capability list, like a container would",
      pg_cmd_run},
+    {"verify", "record, then re-run under the result to prove it sufficient", pg_cmd_verify},
+    {"check", "record a command and compare with its committed profile (drift gate for CI)",
+     pg_cmd_check},
+    {"diff", "compare two profiles and their capability lists (exit 0 same, 1 drift)", pg_cmd_diff},
+    {"merge", "unite profiles (or recordings) from several runs, shards or architectures",
+     pg_cmd_merge},
     {"version", "print the version", cmd_version},
     {"help", "show this help", cmd_help},
 };

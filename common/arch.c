@@ -67,11 +67,21 @@ bool pg_arch_slot(enum pg_arch arch, uint64_t nr, uint32_t *ret_slot)
 
 const char *pg_arch_syscall_name(enum pg_arch arch, uint32_t slot)
 {
+        /* libseccomp (2.5: api.c) returns a strdup()ed name the caller must free; callers here
+         * want a name that stays valid, so each one is resolved once and kept for the process's
+         * lifetime (a pointer table, no per-call leak). Not thread-safe: profgen is not
+         * threaded. */
+        static const char *cache[PG_ARCH_COUNT][PG_SYSCALL_SLOTS];
+        static uint64_t tried[PG_ARCH_COUNT][PG_SYSCALL_SLOTS / 64];
         const struct pg_arch_info *ai = pg_arch_info(arch);
-        if (!ai)
+        if (!ai || slot >= PG_SYSCALL_SLOTS)
                 return NULL;
-        /* libseccomp returns a static string; the pointer stays valid. */
-        return seccomp_syscall_resolve_num_arch(ai->scmp_arch, (int)(slot + ai->nr_bias));
+        if (!((tried[arch][slot / 64] >> (slot % 64)) & 1u)) {
+                cache[arch][slot] =
+                    seccomp_syscall_resolve_num_arch(ai->scmp_arch, (int)(slot + ai->nr_bias));
+                tried[arch][slot / 64] |= 1ull << (slot % 64);
+        }
+        return cache[arch][slot];
 }
 
 int pg_arch_syscall_slot(enum pg_arch arch, const char *name, uint32_t *ret_slot)
