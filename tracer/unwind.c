@@ -3,9 +3,11 @@
  * module + offset from the process's maps, the function from unw_get_proc_name (cached). */
 #include <elf.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "profgen/cleanup.h"
 #include "unwind_internal.h"
@@ -294,6 +296,21 @@ int pg_unwind_capture(struct pg_unwinder *u, const struct pg_tracee *t, unsigned
         u->stats.frames += s->n_frames;
         *ret_stack = s;
         return 0;
+}
+
+int pg_unwind_capture_pid(struct pg_unwinder *u, pid_t pid, pid_t tid, unsigned depth,
+                          struct pg_stack **ret_stack)
+{
+        char link[64], exe[4096];
+        snprintf(link, sizeof(link), "/proc/%d/exe", pid);
+        ssize_t n = readlink(link, exe, sizeof(exe) - 1);
+        exe[n > 0 ? n : 0] = '\0';
+        /* A process of the caller's own: the state lives for this one stack. */
+        struct pg_tproc proc = {.pid = pid, .exe = n > 0 ? exe : NULL, .exe_id = -1, .refs = 1};
+        struct pg_tracee t = {.tid = tid, .proc = &proc};
+        int r = pg_unwind_capture(u, &t, depth, ret_stack);
+        pg_unwind_proc_drop(u, &proc);
+        return r;
 }
 
 /* ---- the object ---- */

@@ -57,6 +57,18 @@ void pg_unwinder_stats(const struct pg_unwinder *u, struct pg_unwind_stats *ret)
 int pg_unwind_capture(struct pg_unwinder *u, const struct pg_tracee *t, unsigned depth,
                       struct pg_stack **ret_stack);
 
+/* For a ptrace loop of its own (the diagnostic run of verify/run --explain), with no pg_tracee:
+ * the stack of stopped thread tid of process pid. Nothing is kept for the process between calls
+ * (function names are); rec may be NULL in the unwinder. */
+int pg_unwind_capture_pid(struct pg_unwinder *u, pid_t pid, pid_t tid, unsigned depth,
+                          struct pg_stack **ret_stack);
+
+/* For the capability watcher: gives the evidence entries of the unwinder's recording from index
+ * `from` on that have no stack and belong to t's process the stack of t (taken once). Call it
+ * right after adding evidence, while t is still stopped at the syscall that needed the
+ * capability. A NULL u (stacks off) does nothing. */
+void pg_unwind_cap_stacks(struct pg_unwinder *u, const struct pg_tracee *t, size_t from);
+
 /* Module maps (tracer/unwind_maps.c): which file an address belongs to, and the address's
  * offset in that module as `addr2line -e MODULE OFFSET` wants it (the ELF virtual address). */
 struct pg_map {
