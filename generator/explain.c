@@ -77,6 +77,8 @@ static int add_observation(struct pg_explain_entry *e, const struct pg_recording
             .arch = arch,
             .nr = slot + pg_arch_info(arch)->nr_bias,
             .count = st->count,
+            .n_users = st->n_users,
+            .users = st->users,
         };
         e->n_obs++;
         int r = fill_call(rec, &o->first, &first);

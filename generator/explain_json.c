@@ -43,6 +43,20 @@ static json_t *call_json(const struct pg_recording *rec, const struct pg_explain
         return o;
 }
 
+static json_t *users_json(const struct pg_recording *rec, const struct pg_explain_observation *ob)
+{
+        json_t *arr = json_array();
+        for (size_t i = 0; arr && i < ob->n_users; i++) {
+                const struct pg_syscall_user *u = &ob->users[i];
+                json_t *o = json_object();
+                json_object_set_new(o, "exe", string_or_null(pg_recording_exe(rec, u->exe)));
+                json_object_set_new(o, "count", json_integer((json_int_t)u->count));
+                json_object_set_new(o, "processes", json_integer((json_int_t)u->processes));
+                json_array_append_new(arr, o);
+        }
+        return arr;
+}
+
 static json_t *observation_json(const struct pg_recording *rec,
                                 const struct pg_explain_observation *ob)
 {
@@ -50,6 +64,7 @@ static json_t *observation_json(const struct pg_recording *rec,
         json_object_set_new(o, "arch", json_string(pg_arch_info(ob->arch)->name));
         json_object_set_new(o, "nr", json_integer((json_int_t)ob->nr));
         json_object_set_new(o, "count", json_integer((json_int_t)ob->count));
+        json_object_set_new(o, "by", users_json(rec, ob));
         json_object_set_new(o, "first", call_json(rec, &ob->first));
         for (size_t i = 0; i < ob->n_sites; i++)
                 json_array_append_new(sites, call_json(rec, &ob->sites[i]));

@@ -90,6 +90,13 @@ static void write_observation(FILE *f, const struct pg_recording *rec, const cha
         snprintf(prefix, sizeof(prefix), "%s: %s: ", name, arch);
         fprintf(f, "%s: %s: nr %" PRIu64 ", %" PRIu64 " call%s\n", name, arch, o->nr, o->count,
                 o->count == 1 ? "" : "s");
+        for (size_t i = 0; i < o->n_users; i++) {
+                const struct pg_syscall_user *u = &o->users[i];
+                const char *exe = pg_recording_exe(rec, u->exe);
+                fprintf(f, "%sby %s: %" PRIu64 " call%s in %" PRIu64 " process%s\n", prefix,
+                        exe ? exe : "an unknown executable", u->count, u->count == 1 ? "" : "s",
+                        u->processes, u->processes == 1 ? "" : "es");
+        }
         write_call(f, rec, prefix, "first call", &o->first);
         for (size_t i = 0; i < o->n_sites; i++) {
                 /* Site 1 is the first call; the others are numbered on from there. */

@@ -115,6 +115,7 @@ static void stat_clear(struct pg_syscall_stat *s)
         for (size_t i = 0; i < s->n_sites; i++)
                 pg_stack_free(s->sites[i].stack);
         free(s->sites);
+        free(s->users);
 }
 
 void pg_recording_free(struct pg_recording *r)
@@ -265,12 +266,34 @@ static struct pg_syscall_stat *stat_slot(struct pg_recording *r, enum pg_arch ar
         return &r->sys[arch][slot];
 }
 
+/* The entry of exe among s's users, added when missing; NULL when out of memory. A workload runs
+ * a few executables: the previous call's user is nearly always the right one. */
+static struct pg_syscall_user *user_of(struct pg_syscall_stat *s, int32_t exe)
+{
+        if (s->last_user < s->n_users && s->users[s->last_user].exe == exe)
+                return &s->users[s->last_user];
+        for (size_t i = 0; i < s->n_users; i++)
+                if (s->users[i].exe == exe) {
+                        s->last_user = i;
+                        return &s->users[i];
+                }
+        struct pg_syscall_user *u = array_push((void **)&s->users, &s->n_users, sizeof(*u));
+        if (!u)
+                return NULL;
+        u->exe = exe;
+        s->last_user = s->n_users - 1;
+        return u;
+}
+
 bool pg_recording_add_syscall(struct pg_recording *r, enum pg_arch arch, uint32_t slot, pid_t pid,
                               pid_t tid, int32_t exe)
 {
         struct pg_syscall_stat *s = stat_slot(r, arch, slot);
         if (!s)
                 return false;
+        struct pg_syscall_user *u = user_of(s, exe);
+        if (u) /* out of memory: the per-executable split is incomplete, the total is not */
+                u->count++;
         if (s->count++ > 0)
                 return false;
         s->first_pid = pid;
@@ -292,6 +315,29 @@ int pg_recording_add_syscall_count(struct pg_recording *r, enum pg_arch arch, ui
                 s->first_exe = exe;
         }
         s->count += count;
+        return 0;
+}
+
+int pg_recording_add_syscall_process(struct pg_recording *r, enum pg_arch arch, uint32_t slot,
+                                     int32_t exe)
+{
+        struct pg_syscall_stat *s = stat_slot(r, arch, slot);
+        struct pg_syscall_user *u = s && s->count ? user_of(s, exe) : NULL;
+        if (!u)
+                return s && s->count ? -ENOMEM : -ENOENT;
+        u->processes++;
+        return 0;
+}
+
+int pg_recording_add_syscall_user(struct pg_recording *r, enum pg_arch arch, uint32_t slot,
+                                  const struct pg_syscall_user *user)
+{
+        struct pg_syscall_stat *s = stat_slot(r, arch, slot);
+        struct pg_syscall_user *u = s && s->count ? user_of(s, user->exe) : NULL;
+        if (!u)
+                return s && s->count ? -ENOMEM : -ENOENT;
+        u->count += user->count;
+        u->processes += user->processes;
         return 0;
 }
 

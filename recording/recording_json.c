@@ -76,6 +76,20 @@ static json_t *sites_json(const struct pg_syscall_stat *st)
         return arr;
 }
 
+static json_t *users_json(const struct pg_syscall_stat *st)
+{
+        json_t *arr = json_array();
+        for (size_t i = 0; arr && i < st->n_users; i++) {
+                json_t *o = json_object();
+                json_object_set_new(o, "exe", json_integer(st->users[i].exe));
+                json_object_set_new(o, "count", json_integer((json_int_t)st->users[i].count));
+                json_object_set_new(o, "processes",
+                                    json_integer((json_int_t)st->users[i].processes));
+                json_array_append_new(arr, o);
+        }
+        return arr;
+}
+
 static json_t *syscalls_json(const struct pg_recording *r)
 {
         json_t *arr = json_array();
@@ -92,6 +106,8 @@ static json_t *syscalls_json(const struct pg_recording *r)
                         json_object_set_new(o, "exe", json_integer(st->first_exe));
                         if (st->stack)
                                 json_object_set_new(o, "stack", pg_stack_to_json(st->stack));
+                        if (st->n_users)
+                                json_object_set_new(o, "users", users_json(st));
                         if (st->n_sites)
                                 json_object_set_new(o, "sites", sites_json(st));
                         json_array_append_new(arr, o);

@@ -108,6 +108,25 @@ static int load_sites(struct loader *l, enum pg_arch arch, uint32_t slot, json_t
         return 0;
 }
 
+static int load_users(struct loader *l, enum pg_arch arch, uint32_t slot, json_t *arr)
+{
+        size_t i;
+        json_t *o;
+        json_array_foreach(arr, i, o)
+        {
+                json_int_t count = 0, procs = 0;
+                get_int(o, "count", &count);
+                get_int(o, "processes", &procs);
+                if (count < 0 || procs < 0)
+                        return bad(l, "syscalls[].users", i, "counts must not be negative");
+                struct pg_syscall_user u = {get_exe(l, o), (uint64_t)count, (uint64_t)procs};
+                int r = pg_recording_add_syscall_user(l->rec, arch, slot, &u);
+                if (r < 0)
+                        return pg_error_set(l->err, r, "out of memory");
+        }
+        return 0;
+}
+
 static int load_syscalls(struct loader *l, json_t *arr)
 {
         size_t i;
@@ -130,7 +149,9 @@ static int load_syscalls(struct loader *l, json_t *arr)
                         return pg_error_set(l->err, r, "out of memory");
                 pg_recording_set_syscall_stack(l->rec, arch, slot,
                                                load_stack(json_object_get(o, "stack")));
-                r = load_sites(l, arch, slot, json_object_get(o, "sites"));
+                r = load_users(l, arch, slot, json_object_get(o, "users"));
+                if (r == 0)
+                        r = load_sites(l, arch, slot, json_object_get(o, "sites"));
                 if (r < 0)
                         return r;
         }

@@ -36,6 +36,20 @@ static int merge_sites(struct pg_recording *dst, const struct pg_recording *src,
         return r < 0 ? r : 0;
 }
 
+static int merge_users(struct pg_recording *dst, const struct pg_recording *src, enum pg_arch a,
+                       uint32_t s)
+{
+        const struct pg_syscall_stat *st = pg_recording_syscall(src, a, s);
+        int r = 0;
+        for (size_t i = 0; r == 0 && i < st->n_users; i++) {
+                struct pg_syscall_user u = st->users[i];
+                r = remap_exe(dst, src, u.exe, &u.exe);
+                if (r == 0)
+                        r = pg_recording_add_syscall_user(dst, a, s, &u);
+        }
+        return r;
+}
+
 static int merge_syscalls(struct pg_recording *dst, const struct pg_recording *src)
 {
         for (int a = 0; a < PG_ARCH_COUNT; a++) {
@@ -54,7 +68,8 @@ static int merge_syscalls(struct pg_recording *dst, const struct pg_recording *s
                                 return r;
                         if (!pg_recording_syscall(dst, a, s)->stack && st->stack)
                                 pg_recording_set_syscall_stack(dst, a, s, pg_stack_dup(st->stack));
-                        if ((r = merge_sites(dst, src, a, s)) < 0)
+                        if ((r = merge_users(dst, src, a, s)) < 0 ||
+                            (r = merge_sites(dst, src, a, s)) < 0)
                                 return r;
                 }
         }

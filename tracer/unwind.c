@@ -21,21 +21,6 @@ struct pg_unwind_proc {
 
 /* ---- module paths and the function-name cache ---- */
 
-static const char *intern_module(struct pg_unwinder *u, const char *path)
-{
-        /* Tens of modules per trace, looked up only when a stack is taken. */
-        for (size_t i = 0; i < u->n_modules; i++)
-                if (strcmp(u->modules[i], path) == 0)
-                        return u->modules[i];
-        char **nm = realloc(u->modules, (u->n_modules + 1) * sizeof(*nm));
-        if (!nm)
-                return NULL;
-        u->modules = nm;
-        if (!(nm[u->n_modules] = strdup(path)))
-                return NULL;
-        return nm[u->n_modules++];
-}
-
 static size_t name_hash(const char *module, uint64_t offset, size_t cap)
 {
         uint64_t h = ((uintptr_t)module >> 4) * 0x9e3779b97f4a7c15ull ^ offset;
@@ -214,7 +199,7 @@ static int add_frame(struct walk *w, unw_cursor_t *c, uint64_t ip)
         struct pg_frame *f = &w->s->frames[w->s->n_frames];
         *f = (struct pg_frame){.offset = m ? ip - m->bias : ip};
         if (m) {
-                const char *module = intern_module(w->u, m->path);
+                const char *module = pg_unwind_intern(&w->u->modules, &w->u->n_modules, m->path);
                 /* Without a cursor there is no name to learn: leave the cache alone. */
                 const struct pg_unwind_name *n =
                     module && c ? lookup_name(w->u, c, ip, module, f->offset) : NULL;

@@ -57,6 +57,9 @@ struct pg_unwinder {
         struct pg_unwind_stats stats;
 };
 
+/* The one copy of s in a pool of strings (tens of module paths: a linear search); NULL when out
+ * of memory. */
+const char *pg_unwind_intern(char ***pool, size_t *n, const char *s);
 /* Drops the state of t's process (exec: a new address space; exit: gone). */
 void pg_unwind_proc_drop(struct pg_unwinder *u, struct pg_tproc *proc);
 /* The mappings of proc may have changed: read them again before the next stack. */

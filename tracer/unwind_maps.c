@@ -8,7 +8,7 @@
 
 #include "profgen/cleanup.h"
 #include "profgen/fileio.h"
-#include "profgen/unwind.h"
+#include "unwind_internal.h"
 
 struct pg_maps {
         struct pg_map *maps; /* sorted by start, as the kernel lists them */
@@ -28,19 +28,20 @@ void pg_maps_free(struct pg_maps *m)
         free(m);
 }
 
-/* One string per module: a library is mapped four or five times under the same name. */
-static const char *intern(struct pg_maps *m, const char *path)
+const char *pg_unwind_intern(char ***pool, size_t *n, const char *s)
 {
-        for (size_t i = m->n_paths; i-- > 0;)
-                if (strcmp(m->paths[i], path) == 0)
-                        return m->paths[i];
-        char **np = realloc(m->paths, (m->n_paths + 1) * sizeof(*np));
+        /* From the end: the string asked for is most often the one added last (a library is
+         * mapped four or five times in a row under the same name). */
+        for (size_t i = *n; i-- > 0;)
+                if (strcmp((*pool)[i], s) == 0)
+                        return (*pool)[i];
+        char **np = realloc(*pool, (*n + 1) * sizeof(*np));
         if (!np)
                 return NULL;
-        m->paths = np;
-        if (!(np[m->n_paths] = strdup(path)))
+        *pool = np;
+        if (!(np[*n] = strdup(s)))
                 return NULL;
-        return np[m->n_paths++];
+        return np[(*n)++];
 }
 
 static int add_line(struct pg_maps *m, const char *line)
@@ -59,7 +60,7 @@ static int add_line(struct pg_maps *m, const char *line)
                 m->maps = nm;
                 m->cap = nc;
         }
-        const char *path = intern(m, line + name_at);
+        const char *path = pg_unwind_intern(&m->paths, &m->n_paths, line + name_at);
         if (!path)
                 return -ENOMEM;
         m->maps[m->n++] = (struct pg_map){.start = start, .end = end, .pgoff = pgoff, .path = path};

@@ -38,6 +38,8 @@ struct pg_explain_observation {
         enum pg_arch arch;
         uint64_t nr; /* as libseccomp numbers it (x32 bit included) */
         uint64_t count;
+        size_t n_users; /* calls and processes per executable (empty in old recordings) */
+        const struct pg_syscall_user *users;
         struct pg_explain_call first;
         size_t n_sites;
         struct pg_explain_call *sites;

@@ -44,6 +44,14 @@ struct pg_call_site {
  * merge of many shards stays small. */
 #define PG_RECORDING_MAX_SITES 16
 
+/* Who made a syscall: the calls made while running one executable, and by how many processes
+ * (a process that exec's another program counts again for the new one). */
+struct pg_syscall_user {
+        int32_t exe; /* index into the executable table, -1 when unknown */
+        uint64_t count;
+        uint64_t processes;
+};
+
 /* Per (architecture, syscall slot) statistics. */
 struct pg_syscall_stat {
         uint64_t count;
@@ -53,6 +61,9 @@ struct pg_syscall_stat {
         struct pg_stack *stack; /* call stack of the first occurrence, or NULL */
         size_t n_sites;         /* further distinct call sites (stacks), in the order found */
         struct pg_call_site *sites;
+        size_t n_users; /* per executable, in the order first seen; empty in old recordings */
+        struct pg_syscall_user *users;
+        size_t last_user; /* the hot path's guess: the user of the previous call */
 };
 
 /* Where a capability claim comes from. */
@@ -114,11 +125,18 @@ int pg_recording_intern_exe(struct pg_recording *r, const char *path, int32_t *r
 size_t pg_recording_n_exes(const struct pg_recording *r);
 const char *pg_recording_exe(const struct pg_recording *r, int32_t index);
 
-/* Syscalls. The hot path of the recorder: counts a stop, remembers the first occurrence.
- * Returns true when this (arch, slot) was seen for the first time. */
+/* Syscalls. The hot path of the recorder: counts a stop (also for its executable), remembers
+ * the first occurrence. Returns true when this (arch, slot) was seen for the first time. */
 bool pg_recording_add_syscall(struct pg_recording *r, enum pg_arch arch, uint32_t slot, pid_t pid,
                               pid_t tid, int32_t exe);
-/* Adds `count` occurrences at once (loading, merging). */
+/* One more process made the syscall while running exe (the recorder tells a process's first
+ * call of each syscall apart). */
+int pg_recording_add_syscall_process(struct pg_recording *r, enum pg_arch arch, uint32_t slot,
+                                     int32_t exe);
+/* Adds a user's counts at once (loading, merging); the syscall must have been added. */
+int pg_recording_add_syscall_user(struct pg_recording *r, enum pg_arch arch, uint32_t slot,
+                                  const struct pg_syscall_user *user);
+/* Adds `count` occurrences at once (loading, merging); users are added apart. */
 int pg_recording_add_syscall_count(struct pg_recording *r, enum pg_arch arch, uint32_t slot,
                                    uint64_t count, pid_t pid, pid_t tid, int32_t exe);
 /* NULL when never seen. */

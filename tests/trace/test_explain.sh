@@ -68,6 +68,14 @@ obs uname | jq -e --arg fx "$FX/rare_caller" '.first.exec_chain | length == 2 an
         (.[1].exes == [$fx]) and (.[0].exes[0] | test("sh$"))' >/dev/null ||
         fail "uname: exec chain is not sh -> rare_caller: $(obs uname | jq -c .first.exec_chain)"
 
+# Who made it: uname twice by the fixture's process; exit_group once by sh, and by the fixture's
+# two processes (the forked child and the parent).
+obs uname | jq -e --arg fx "$FX/rare_caller" '.by == [{exe: $fx, count: 2, processes: 1}]' >/dev/null ||
+        fail "uname: calls per executable: $(obs uname | jq -c .by)"
+obs exit_group | jq -e --arg fx "$FX/rare_caller" '(.by | map(select(.exe == $fx))) ==
+        [{exe: $fx, count: 2, processes: 2}] and (.by | map(select(.exe | test("sh$"))) | .[0].processes) == 1' >/dev/null ||
+        fail "exit_group: calls per executable: $(obs exit_group | jq -c .by)"
+
 # The thread's syscall: same process, another thread, the thread's own functions.
 o=$(obs getpriority)
 echo "$o" | jq -e --argjson p "$main_pid" '.first.pid == $p and .first.tid != $p' >/dev/null ||

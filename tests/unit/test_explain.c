@@ -62,6 +62,8 @@ static struct pg_recording *sample_recording(void)
         s->frames[1].function = strdup("helper_two");
         s->frames[1].function_offset = 0x15;
         pg_recording_set_syscall_stack(r, PG_ARCH_X86_64, slot_of("uname"), s);
+        assert_int_equal(pg_recording_add_syscall_process(r, PG_ARCH_X86_64, slot_of("uname"), app),
+                         0);
         assert_true(pg_recording_add_syscall(r, PG_ARCH_X86_64, slot_of("sysinfo"), 102, 102, app));
         assert_true(pg_recording_add_syscall(r, PG_ARCH_X86_64, slot_of("bind"), 101, 101, app));
         pg_recording_set_syscall_stack(r, PG_ARCH_X86_64, slot_of("bind"),
@@ -182,7 +184,14 @@ static void sites_saved_and_merged(void **state)
         const struct pg_syscall_stat *st = pg_recording_syscall(a, PG_ARCH_X86_64, uname);
         assert_int_equal(st->count, 3);
         assert_int_equal(st->first_pid, 101); /* the first recording's first occurrence */
-        assert_int_equal(st->n_sites, 1);     /* ... and the other's, as a call site */
+        /* calls per executable add up, the other recording's executable remapped */
+        assert_int_equal(st->n_users, 2);
+        assert_string_equal(pg_recording_exe(a, st->users[0].exe), "/app");
+        assert_int_equal(st->users[0].count, 2);
+        assert_int_equal(st->users[0].processes, 1);
+        assert_string_equal(pg_recording_exe(a, st->users[1].exe), "/other");
+        assert_int_equal(st->users[1].count, 1);
+        assert_int_equal(st->n_sites, 1); /* ... and the other's, as a call site */
         assert_string_equal(pg_recording_exe(a, st->sites[0].exe), "/other");
         assert_int_equal(st->sites[0].occurrence, 1);
         /* merging the same again adds no duplicate site */
@@ -198,6 +207,9 @@ static void sites_saved_and_merged(void **state)
         unlink(path);
         const struct pg_syscall_stat *ls = pg_recording_syscall(loaded, PG_ARCH_X86_64, uname);
         assert_int_equal(ls->n_sites, 1);
+        assert_int_equal(ls->n_users, 2);
+        assert_int_equal(ls->users[0].count, 2); /* /app: only in the first recording */
+        assert_int_equal(ls->users[1].count, 2); /* /other: merged in twice */
         assert_int_equal(ls->sites[0].pid, 7);
         assert_int_equal(ls->sites[0].tid, 8);
         assert_string_equal(pg_recording_exe(loaded, ls->sites[0].exe), "/other");
@@ -325,6 +337,7 @@ static void text_lines(void **state)
             "# profgen explain: /bin/sh -c /app (exit status 0, unknown tracing)\n\n",
             "uname: allowed: observed\n"
             "uname: x86_64: nr 63, 2 calls\n"
+            "uname: x86_64: by /app: 2 calls in 1 process\n"
             "uname: x86_64: first call by pid 101, /app\n"
             "uname: x86_64: exec chain: 100 /bin/sh -> 101 /app\n"
             "uname: x86_64: #0 ?? (/app+0x1100)\n"
