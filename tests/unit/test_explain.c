@@ -404,6 +404,49 @@ static void json_shape(void **state)
                             "first-syscall");
 }
 
+static bool in_enum(json_t *values, const char *s)
+{
+        size_t i;
+        json_t *v;
+        json_array_foreach(values, i, v) if (strcmp(json_string_value(v), s) == 0) return true;
+        return false;
+}
+
+/* The schema's closed lists follow the code: every reason the generator can give and every
+ * architecture name (tests run in tests/, the schema is in docs/). */
+static void schema_enums(void **state)
+{
+        (void)state;
+        json_error_t jerr;
+        _cleanup_json_ json_t *schema = json_load_file("../docs/explain-schema.json", 0, &jerr);
+        assert_non_null(schema);
+        json_t *defs = json_object_get(schema, "$defs");
+        json_t *reasons = json_object_get(
+            json_object_get(
+                json_object_get(
+                    json_object_get(
+                        json_object_get(
+                            json_object_get(json_object_get(defs, "syscall"), "properties"),
+                            "reasons"),
+                        "items"),
+                    "properties"),
+                "reason"),
+            "enum");
+        assert_non_null(reasons);
+        for (int r = 0; strcmp(pg_reason_name((enum pg_reason)r), "?") != 0; r++)
+                if (!in_enum(reasons, pg_reason_name((enum pg_reason)r)))
+                        fail_msg("reason `%s` is missing from the schema",
+                                 pg_reason_name((enum pg_reason)r));
+        json_t *arches = json_object_get(
+            json_object_get(json_object_get(json_object_get(defs, "observation"), "properties"),
+                            "arch"),
+            "enum");
+        for (int a = 0; a < PG_ARCH_COUNT; a++)
+                if (!in_enum(arches, pg_arch_info(a)->name))
+                        fail_msg("architecture `%s` is missing from the schema",
+                                 pg_arch_info(a)->name);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -417,6 +460,7 @@ int main(void)
             cmocka_unit_test(text_lines),
             cmocka_unit_test(stack_text),
             cmocka_unit_test(json_shape),
+            cmocka_unit_test(schema_enums),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
