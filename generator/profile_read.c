@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "profgen/arch.h"
 #include "profgen/cleanup.h"
 #include "profgen/fileio.h"
 #include "profgen/profile.h"
@@ -368,54 +367,6 @@ static bool libseccomp_knows(const char *name)
         return seccomp_syscall_resolve_name(name) != __NR_SCMP_ERROR;
 }
 
-/* Levenshtein distance, capped: names are short. */
-static unsigned edit_distance(const char *a, const char *b)
-{
-        size_t la = strlen(a), lb = strlen(b);
-        unsigned row[64];
-        if (la >= 63 || lb >= 63)
-                return UINT_MAX;
-        for (size_t j = 0; j <= lb; j++)
-                row[j] = (unsigned)j;
-        for (size_t i = 1; i <= la; i++) {
-                unsigned prev = row[0];
-                row[0] = (unsigned)i;
-                for (size_t j = 1; j <= lb; j++) {
-                        unsigned cur = row[j];
-                        unsigned best = prev + (a[i - 1] != b[j - 1]);
-                        if (row[j] + 1 < best)
-                                best = row[j] + 1;
-                        if (row[j - 1] + 1 < best)
-                                best = row[j - 1] + 1;
-                        row[j] = best;
-                        prev = cur;
-                }
-        }
-        return row[lb];
-}
-
-/* The native syscall name closest to a typo ("pread" -> "pread64"), or NULL. */
-static const char *suggest_name(const char *name)
-{
-        const char *best = NULL;
-        unsigned best_d = 3; /* farther than 2 edits is not a typo */
-        for (uint32_t slot = 0; slot < PG_SYSCALL_SLOTS; slot++) {
-                const char *cand = pg_arch_syscall_name(pg_arch_native(), slot);
-                if (!cand)
-                        continue;
-                /* A missing suffix ("pread" for "pread64") beats a one-letter slip. */
-                size_t n = strlen(name);
-                unsigned d = strncmp(cand, name, n) == 0 && strlen(cand) <= n + 2
-                                 ? 0
-                                 : edit_distance(name, cand);
-                if (d < best_d) {
-                        best_d = d;
-                        best = cand;
-                }
-        }
-        return best;
-}
-
 static int check_name(const struct reader *rd, const char *path, const char *name)
 {
         if (libseccomp_knows(name))
@@ -427,7 +378,7 @@ static int check_name(const struct reader *rd, const char *path, const char *nam
                                 return 0;
                 return pg_rule_add_name(rd->newer, name) < 0 ? rd_nomem(rd) : 0;
         }
-        const char *hint = suggest_name(name);
+        const char *hint = pg_syscall_suggest(name);
         return rd_fail(rd, path, "unknown syscall name `%s` (libseccomp %s does not know it%s%s%s)",
                        name, pg_libseccomp_version(), hint ? "; did you mean `" : "",
                        hint ? hint : "", hint ? "`?" : "");

@@ -7,7 +7,7 @@
 #
 # Knobs (environment):
 #   ITER=10                 confined runs per workload (the runtime's needs are intermittent)
-#   E2E_TIMEOUT=20          seconds one container run may take before it is killed
+#   E2E_TIMEOUT=60          seconds one container run may take before it is killed
 #   PROFGEN_E2E_CACHE=DIR   keep rootfs tarballs across runs (keyed by content); default per run
 #   E2E_KEEP=1              keep the per-run temp dir (profiles, logs) for a post-mortem
 
@@ -17,7 +17,7 @@ E2E_LIB_LOADED=1
 
 E2E_LIB=$(readlink -f "${BASH_SOURCE[0]}")
 ITER=${ITER:-10}
-E2E_TIMEOUT=${E2E_TIMEOUT:-20}
+E2E_TIMEOUT=${E2E_TIMEOUT:-60}
 E2E_HOSTNAME=pg-e2e
 # The one environment of the workload, on the host and in every container. Docker always adds
 # HOSTNAME, so the host gets it too; podman's own additions are removed (--unsetenv-all).
