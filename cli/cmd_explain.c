@@ -30,6 +30,8 @@ static void usage(FILE *f)
               "2 on error.\n\n"
               "  -f, --format FORMAT      text (default) or json (docs/explain-schema.json)\n"
               "  -o, --output PATH        write there instead of standard output\n"
+              "  -p, --profile PATH       explain this profile (committed, merged, edited)\n"
+              "                           rather than the one generated from RECORDING\n"
               "      --runtime LIST       as for generate: the profile's runtime baseline\n"
               "      --no-new-privileges  as for generate\n"
               "      --allow NAME         as for generate (repeatable)\n"
@@ -48,11 +50,12 @@ static bool is_generate_opt(const char *name)
 static void build_longopts(struct option *out, size_t max)
 {
         size_t n = 0;
-        for (size_t i = 0; pg_cli_record_longopts[i].name && n + 4 < max; i++)
+        for (size_t i = 0; pg_cli_record_longopts[i].name && n + 5 < max; i++)
                 if (is_generate_opt(pg_cli_record_longopts[i].name))
                         out[n++] = pg_cli_record_longopts[i];
         out[n++] = (struct option){"format", required_argument, NULL, 'f'};
         out[n++] = (struct option){"output", required_argument, NULL, 'o'};
+        out[n++] = (struct option){"profile", required_argument, NULL, 'p'};
         out[n++] = (struct option){"help", no_argument, NULL, 'h'};
         out[n] = (struct option){0};
 }
@@ -61,6 +64,7 @@ struct explain_args {
         struct pg_cli_record gen; /* only its generate options are used */
         bool json;
         const char *output;
+        const char *profile; /* --profile, or NULL */
 };
 
 /* Returns -1 to go on, or the exit status. */
@@ -69,7 +73,7 @@ static int parse(int argc, char **argv, struct explain_args *a)
         struct option longopts[16];
         build_longopts(longopts, sizeof(longopts) / sizeof(longopts[0]));
         optind = 1;
-        for (int c; (c = getopt_long(argc, argv, "f:o:h", longopts, NULL)) != -1;) {
+        for (int c; (c = getopt_long(argc, argv, "f:o:p:h", longopts, NULL)) != -1;) {
                 if (c == 'h') {
                         usage(stdout);
                         return 0;
@@ -82,6 +86,8 @@ static int parse(int argc, char **argv, struct explain_args *a)
                         return 2;
                 } else if (c == 'o') {
                         a->output = optarg;
+                } else if (c == 'p') {
+                        a->profile = optarg;
                 } else if (pg_cli_record_option(&a->gen, c, optarg) != 1) {
                         usage(stderr);
                         return 2;
@@ -124,10 +130,12 @@ static int explain(const struct explain_args *a, const char *path, char *const *
         _cleanup_recording_ struct pg_recording *rec = NULL;
         _cleanup_generation_ struct pg_generation *gen = NULL;
         _cleanup_explanation_ struct pg_explanation *x = NULL;
+        _cleanup_profile_ struct pg_profile *profile = NULL;
         _cleanup_free_ char *text = NULL;
-        if (pg_recording_load(path, &rec, &err) < 0 ||
+        if ((a->profile && pg_profile_read(a->profile, &profile, &err) < 0) ||
+            pg_recording_load(path, &rec, &err) < 0 ||
             pg_generate(rec, &a->gen.gen, &gen, &err) < 0 ||
-            pg_explain(rec, gen, names, &x, &err) < 0 ||
+            pg_explain_profile(rec, gen, profile, names, &x, &err) < 0 ||
             (a->json ? pg_explain_to_json(x, &text, &err) : pg_explain_to_text(x, &text, &err)) <
                 0) {
                 pg_cli_report(err, "cannot explain `%s`", path);

@@ -93,9 +93,21 @@ static int add_observation(struct pg_explain_entry *e, const struct pg_recording
         return 0;
 }
 
-static int syscall_entry(struct pg_explain_entry *e, const struct pg_recording *rec,
+/* An allow rule of the profile names it (with or without argument conditions). */
+static bool profile_allows(const struct pg_profile *p, const char *name)
+{
+        for (size_t i = 0; i < p->n_rules; i++)
+                for (char **n = p->rules[i].names; p->rules[i].action == PG_ACT_ALLOW && n && *n;
+                     n++)
+                        if (strcmp(*n, name) == 0)
+                                return true;
+        return false;
+}
+
+static int syscall_entry(struct pg_explain_entry *e, const struct pg_explanation *x,
                          const struct pg_generation *gen, const char *name)
 {
+        const struct pg_recording *rec = x->rec;
         e->kind = PG_EXPLAIN_SYSCALL;
         e->reasons = calloc(gen->n_prov ? gen->n_prov : 1, sizeof(*e->reasons));
         e->obs = calloc(PG_ARCH_COUNT, sizeof(*e->obs));
@@ -104,7 +116,7 @@ static int syscall_entry(struct pg_explain_entry *e, const struct pg_recording *
         for (size_t i = 0; i < gen->n_prov; i++)
                 if (strcmp(gen->prov[i].name, name) == 0)
                         e->reasons[e->n_reasons++] = &gen->prov[i];
-        e->allowed = e->n_reasons > 0;
+        e->allowed = x->profile ? profile_allows(x->profile, name) : e->n_reasons > 0;
         for (int a = 0; a < PG_ARCH_COUNT; a++) {
                 uint32_t slot;
                 if (pg_arch_syscall_slot(a, name, &slot) < 0 || !pg_recording_syscall(rec, a, slot))
@@ -249,10 +261,32 @@ static int add_syscall(struct pg_explanation *x, const struct pg_generation *gen
         if (has_entry(x, name))
                 return 0;
         struct pg_explain_entry *e = new_entry(x, strdup(name));
-        return e ? syscall_entry(e, x->rec, gen, name) : -ENOMEM;
+        return e ? syscall_entry(e, x, gen, name) : -ENOMEM;
 }
 
-/* Every allowed syscall (the provenance is sorted by name), then every capability. */
+static int cmp_entry_name(const void *a, const void *b)
+{
+        return strcmp(((const struct pg_explain_entry *)a)->name,
+                      ((const struct pg_explain_entry *)b)->name);
+}
+
+/* The names the profile allows that the generation has no reason for, in name order among the
+ * others. */
+static int add_profile_only(struct pg_explanation *x, const struct pg_generation *gen)
+{
+        for (size_t i = 0; x->profile && i < x->profile->n_rules; i++) {
+                const struct pg_rule *rule = &x->profile->rules[i];
+                for (char **n = rule->names; rule->action == PG_ACT_ALLOW && n && *n; n++) {
+                        int r = add_syscall(x, gen, *n);
+                        if (r < 0)
+                                return r;
+                }
+        }
+        qsort(x->entries, x->n_entries, sizeof(*x->entries), cmp_entry_name);
+        return 0;
+}
+
+/* Every syscall the generation or the profile allows, by name, then every capability. */
 static int explain_all(struct pg_explanation *x, const struct pg_generation *gen, const int *needed,
                        size_t n_needed)
 {
@@ -260,6 +294,8 @@ static int explain_all(struct pg_explanation *x, const struct pg_generation *gen
         for (size_t i = 0; r == 0 && i < gen->n_prov; i++)
                 if (i == 0 || strcmp(gen->prov[i].name, gen->prov[i - 1].name) != 0)
                         r = add_syscall(x, gen, gen->prov[i].name);
+        if (r == 0)
+                r = add_profile_only(x, gen);
         for (size_t i = 0; r == 0 && i < n_needed; i++)
                 r = add_cap(x, needed[i], needed, n_needed);
         return r;
@@ -287,6 +323,13 @@ static int explain_names(struct pg_explanation *x, const struct pg_generation *g
 int pg_explain(const struct pg_recording *rec, const struct pg_generation *gen, char *const *names,
                struct pg_explanation **ret, struct pg_error **err)
 {
+        return pg_explain_profile(rec, gen, NULL, names, ret, err);
+}
+
+int pg_explain_profile(const struct pg_recording *rec, const struct pg_generation *gen,
+                       const struct pg_profile *profile, char *const *names,
+                       struct pg_explanation **ret, struct pg_error **err)
+{
         _cleanup_free_ int *needed = NULL;
         size_t n_needed = 0;
         struct pg_explanation *x = calloc(1, sizeof(*x));
@@ -295,6 +338,7 @@ int pg_explain(const struct pg_recording *rec, const struct pg_generation *gen, 
                 return pg_error_set(err, -ENOMEM, "out of memory");
         }
         x->rec = rec;
+        x->profile = profile;
         int r = names && *names ? explain_names(x, gen, names, needed, n_needed, err)
                                 : explain_all(x, gen, needed, n_needed);
         if (r < 0) {

@@ -105,15 +105,23 @@ static void write_observation(FILE *f, const struct pg_recording *rec, const cha
         }
 }
 
-static void write_syscall(FILE *f, const struct pg_recording *rec, const struct pg_explain_entry *e)
+static void write_syscall(FILE *f, const struct pg_explanation *x, const struct pg_explain_entry *e)
 {
-        for (size_t i = 0; i < e->n_reasons; i++) {
-                const struct pg_provenance *p = e->reasons[i];
-                fprintf(f, "%s: allowed: %s%s%s\n", e->name, pg_reason_name(p->reason),
-                        p->detail ? ": " : "", p->detail ? p->detail : "");
-        }
+        const struct pg_recording *rec = x->rec;
+        /* With a profile given, reasons of a name it lacks are what generating would give. */
+        const char *verb = e->allowed ? "allowed" : "would be allowed";
         if (!e->allowed)
                 fprintf(f, "%s: not allowed: not in the profile\n", e->name);
+        for (size_t i = 0; i < e->n_reasons; i++) {
+                const struct pg_provenance *p = e->reasons[i];
+                fprintf(f, "%s: %s: %s%s%s\n", e->name, verb, pg_reason_name(p->reason),
+                        p->detail ? ": " : "", p->detail ? p->detail : "");
+        }
+        if (e->allowed && e->n_reasons == 0)
+                fprintf(f,
+                        "%s: allowed: by the profile only: the recording does not account for it "
+                        "(another recording, other generate options, or an edit)\n",
+                        e->name);
         for (size_t i = 0; i < e->n_obs; i++)
                 write_observation(f, rec, e->name, &e->obs[i]);
         if (e->n_obs == 0)
@@ -181,7 +189,7 @@ int pg_explain_to_text(const struct pg_explanation *x, char **ret, struct pg_err
                 const struct pg_explain_entry *e = &x->entries[i];
                 fputc('\n', f);
                 if (e->kind == PG_EXPLAIN_SYSCALL)
-                        write_syscall(f, x->rec, e);
+                        write_syscall(f, x, e);
                 else
                         write_capability(f, x->rec, e);
         }

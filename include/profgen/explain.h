@@ -12,6 +12,7 @@
 
 #include "profgen/error.h"
 #include "profgen/generator.h"
+#include "profgen/profile.h"
 #include "profgen/recording.h"
 
 #define PG_EXPLAIN_VERSION 1
@@ -69,6 +70,9 @@ struct pg_explain_entry {
         enum pg_explain_kind kind;
         char *name;   /* "uname", "CAP_NET_RAW" */
         bool allowed; /* in the profile (syscall) or the caps file (capability) */
+        /* reasons: why the profile generated from the recording allows a syscall; with an
+         * explained profile, a syscall can be allowed with none (the recording does not account
+         * for it) or have reasons and not be allowed (the profile lacks it) */
         size_t n_reasons;
         const struct pg_provenance **reasons; /* syscalls: the generator's, in its order */
         size_t n_obs;
@@ -79,6 +83,7 @@ struct pg_explain_entry {
 
 struct pg_explanation {
         const struct pg_recording *rec;
+        const struct pg_profile *profile; /* the profile explained, or NULL: the generated one */
         size_t n_entries;
         struct pg_explain_entry *entries; /* all: syscalls by name, then capabilities by
                                            * number; named: in the order asked */
@@ -90,6 +95,11 @@ struct pg_explanation {
  * denial); a name that is neither a syscall nor a capability is an error (-ENOENT). */
 int pg_explain(const struct pg_recording *rec, const struct pg_generation *gen, char *const *names,
                struct pg_explanation **ret, struct pg_error **err);
+/* The same for a given profile (a committed one, maybe merged or edited): entries for every
+ * syscall it allows too, and `allowed` says whether it does. */
+int pg_explain_profile(const struct pg_recording *rec, const struct pg_generation *gen,
+                       const struct pg_profile *profile, char *const *names,
+                       struct pg_explanation **ret, struct pg_error **err);
 void pg_explanation_free(struct pg_explanation *x);
 
 /* Writers (generator/explain_text.c, generator/explain_json.c) */

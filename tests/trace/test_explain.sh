@@ -139,6 +139,18 @@ st=0; "$PROFGEN" explain rec.json no_such_call > /dev/null 2> err.txt || st=$?
 [ $st -eq 2 ] || fail "explain of an unknown name exited $st, not 2"
 grep -q 'neither a syscall nor a capability' err.txt || fail "unknown name: $(cat err.txt)"
 
+# --profile: an edited copy of the generated profile (uname taken out, ptrace put in) is what
+# `allowed` follows; the recording still says why uname would be there.
+jq '(.syscalls[] | select(.action == "SCMP_ACT_ALLOW") | .names) |= (. - ["uname"] + ["ptrace"])' \
+        rec.json.profile.json > edited.json
+st=0; "$PROFGEN" explain --profile edited.json rec.json uname ptrace > out.txt || st=$?
+[ $st -eq 1 ] || fail "--profile: uname is not in the edited profile, yet exit $st"
+grep -q '^uname: not allowed: not in the profile$' out.txt && grep -q '^uname: would be allowed: observed$' out.txt ||
+        fail "--profile: uname: $(grep '^uname' out.txt)"
+grep -q '^ptrace: allowed: by the profile only: ' out.txt || fail "--profile: ptrace: $(grep '^ptrace' out.txt)"
+"$PROFGEN" explain --profile edited.json rec.json | grep -q '^ptrace: allowed: by the profile only: ' ||
+        fail "--profile: the full explanation leaves ptrace out"
+
 # --no-stacks: nothing to show, and explain says so.
 record none.json --no-stacks -- "$FX/rare_caller"
 jq -e '[.syscalls[] | select(has("stack"))] | length == 0' none.json >/dev/null || fail "--no-stacks recorded stacks"

@@ -295,6 +295,39 @@ static void model_names(void **state)
         assert_non_null(strstr(err->message, "not_a_syscall"));
 }
 
+/* A given profile (committed, merged, edited): what it allows decides `allowed`, and names the
+ * recording does not account for are explained too. */
+static void model_profile(void **state)
+{
+        (void)state;
+        _cleanup_recording_ struct pg_recording *r = sample_recording();
+        _cleanup_generation_ struct pg_generation *g = generate(r);
+        _cleanup_explanation_ struct pg_explanation *x = NULL;
+        _cleanup_profile_ struct pg_profile *p = NULL;
+        _cleanup_free_ char *text = NULL;
+        assert_int_equal(pg_profile_new(&p), 0);
+        struct pg_rule *rule = pg_profile_add_rule(p, PG_ACT_ALLOW);
+        assert_int_equal(pg_rule_add_name(rule, "sysinfo"), 0);
+        assert_int_equal(pg_rule_add_name(rule, "ptrace"), 0);
+        rule = pg_profile_add_rule(p, PG_ACT_ERRNO); /* moves the rules: the first is gone */
+        assert_int_equal(pg_rule_add_name(rule, "uname"), 0);
+        assert_int_equal(pg_explain_profile(r, g, p, NULL, &x, NULL), 0);
+        const struct pg_explain_entry *e = entry(x, "ptrace");
+        assert_non_null(e);
+        assert_true(e->allowed);
+        assert_int_equal(e->n_reasons, 0);
+        e = entry(x, "uname"); /* observed, but the profile does not allow it */
+        assert_false(e->allowed);
+        assert_int_equal(e->reasons[0]->reason, PG_REASON_OBSERVED);
+        assert_true(entry(x, "sysinfo")->allowed);
+        for (size_t i = 1; x->entries[i].kind == PG_EXPLAIN_SYSCALL; i++)
+                assert_true(strcmp(x->entries[i - 1].name, x->entries[i].name) < 0);
+        assert_int_equal(pg_explain_to_text(x, &text, NULL), 0);
+        assert_non_null(strstr(text, "\nuname: not allowed: not in the profile\n"
+                                     "uname: would be allowed: observed\n"));
+        assert_non_null(strstr(text, "\nptrace: allowed: by the profile only: "));
+}
+
 static void evidence_of_another_process(void **state)
 {
         (void)state;
@@ -450,17 +483,12 @@ static void schema_enums(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-            cmocka_unit_test(maps_find_and_bias),
-            cmocka_unit_test(maps_own_process),
-            cmocka_unit_test(sites_kept_once),
-            cmocka_unit_test(sites_saved_and_merged),
-            cmocka_unit_test(model_all),
-            cmocka_unit_test(model_names),
-            cmocka_unit_test(evidence_of_another_process),
-            cmocka_unit_test(text_lines),
-            cmocka_unit_test(stack_text),
-            cmocka_unit_test(json_shape),
-            cmocka_unit_test(schema_enums),
+            cmocka_unit_test(maps_find_and_bias), cmocka_unit_test(maps_own_process),
+            cmocka_unit_test(sites_kept_once),    cmocka_unit_test(sites_saved_and_merged),
+            cmocka_unit_test(model_all),          cmocka_unit_test(model_names),
+            cmocka_unit_test(model_profile),      cmocka_unit_test(evidence_of_another_process),
+            cmocka_unit_test(text_lines),         cmocka_unit_test(stack_text),
+            cmocka_unit_test(json_shape),         cmocka_unit_test(schema_enums),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
