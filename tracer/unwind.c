@@ -215,18 +215,22 @@ static int add_frame(struct walk *w, unw_cursor_t *c, uint64_t ip)
         return 0;
 }
 
+/* The instruction pointer alone, for a thread libunwind cannot unwind (another ABI, say). */
+static int ip_only(struct walk *w)
+{
+        uint64_t ip;
+        w->u->stats.failures++;
+        if (pg_unwind_ctx_ip(w->u->ctx, &ip) < 0 || ip == 0)
+                return -ESRCH;
+        return add_frame(w, NULL, ip);
+}
+
 static int walk(struct walk *w, unsigned depth)
 {
         unw_cursor_t c;
         unw_word_t ip = 0;
-        if (unw_init_remote(&c, w->p->as, w->u->ctx) < 0) {
-                /* No unwind for this thread (another ABI, say): the instruction pointer alone */
-                uint64_t ip0;
-                w->u->stats.failures++;
-                if (pg_unwind_ctx_ip(w->p->as, w->u->ctx, &ip0) < 0)
-                        return -ESRCH;
-                return add_frame(w, NULL, ip0);
-        }
+        if (unw_init_remote(&c, w->p->as, w->u->ctx) < 0)
+                return ip_only(w);
         while (w->s->n_frames < depth) {
                 if (unw_get_reg(&c, UNW_REG_IP, &ip) < 0 || ip == 0)
                         break;
@@ -239,7 +243,7 @@ static int walk(struct walk *w, unsigned depth)
                 if (r <= 0)
                         break;
         }
-        return w->s->n_frames ? 0 : -ESRCH;
+        return w->s->n_frames ? 0 : ip_only(w);
 }
 
 static uint64_t now_ns(void)

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <libunwind-ptrace.h>
 #include <string.h>
+#include <sys/ptrace.h>
 #include <sys/uio.h>
 
 #include "unwind_internal.h"
@@ -139,12 +140,13 @@ void pg_unwind_ctx_close(struct pg_unwind_ctx *c)
         c->upt = NULL;
 }
 
-int pg_unwind_ctx_ip(unw_addr_space_t as, struct pg_unwind_ctx *c, uint64_t *ret)
+/* PTRACE_GET_SYSCALL_INFO reports the instruction pointer at any ptrace stop and for any ABI,
+ * where libunwind's register accessor reads 0 for a 32-bit thread. */
+int pg_unwind_ctx_ip(const struct pg_unwind_ctx *c, uint64_t *ret)
 {
-        unw_word_t ip;
-        int r = _UPT_access_reg(as, UNW_REG_IP, &ip, 0, c->upt);
-        if (r < 0)
+        struct __ptrace_syscall_info info;
+        if (ptrace(PTRACE_GET_SYSCALL_INFO, c->tid, (void *)sizeof(info), &info) <= 0)
                 return -ESRCH;
-        *ret = ip;
+        *ret = info.instruction_pointer;
         return 0;
 }

@@ -39,7 +39,7 @@ extern unw_accessors_t pg_unwind_accessors;
 int pg_unwind_ctx_open(struct pg_unwind_ctx *c, pid_t tid);
 void pg_unwind_ctx_close(struct pg_unwind_ctx *c);
 /* The instruction pointer alone, when the thread cannot be unwound. */
-int pg_unwind_ctx_ip(unw_addr_space_t as, struct pg_unwind_ctx *c, uint64_t *ret);
+int pg_unwind_ctx_ip(const struct pg_unwind_ctx *c, uint64_t *ret);
 
 struct pg_unwinder {
         struct pg_recording *rec;

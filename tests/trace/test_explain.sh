@@ -151,6 +151,18 @@ grep -q '^ptrace: allowed: by the profile only: ' out.txt || fail "--profile: pt
 "$PROFGEN" explain --profile edited.json rec.json | grep -q '^ptrace: allowed: by the profile only: ' ||
         fail "--profile: the full explanation leaves ptrace out"
 
+# A 32-bit process: libunwind (x86_64) cannot unwind it, but its first calls still get the
+# instruction pointer's frame. Needs a compiler that builds -m32 (gcc-multilib).
+printf '#include <sys/utsname.h>\nint main(void) { struct utsname u; return uname(&u); }\n' > m32.c
+if cc -m32 -o m32 m32.c 2>/dev/null; then
+        record r32.json -- ./m32
+        "$PROFGEN" explain --format json r32.json uname > x.json
+        jq -e '.syscalls[0].observed[] | select(.arch == "x86") | (.first.stack | length) >= 1' x.json >/dev/null ||
+                fail "32-bit: no frame for uname: $(jq -c '.syscalls[0].observed' x.json)"
+else
+        echo "note: cc -m32 does not work here: the 32-bit case is not checked" >&2
+fi
+
 # --no-stacks: nothing to show, and explain says so.
 record none.json --no-stacks -- "$FX/rare_caller"
 jq -e '[.syscalls[] | select(has("stack"))] | length == 0' none.json >/dev/null || fail "--no-stacks recorded stacks"
