@@ -52,7 +52,6 @@ struct pg_unwinder {
         size_t n_modules;
         struct pg_unwind_name *names; /* open addressing, power-of-two capacity */
         size_t names_cap, names_n;
-        size_t caps_seen;          /* capability evidence entries already looked at */
         struct pg_unwind_ctx *ctx; /* reused from stack to stack (one tracer thread) */
         struct pg_unwind_stats stats;
 };

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* When the unwinder takes a stack: the first occurrence of each (architecture, syscall), new
- * capability evidence about the syscall being made, and (with samples) a few more occurrences.
+ * capability evidence when the watcher asks, and (with samples) a few more occurrences.
  * Everything else costs a bit test and a counter look-up per syscall. */
 #include <errno.h>
 
@@ -39,28 +39,21 @@ static void sample_stack(struct pg_unwinder *u, struct pg_tracee *t, const struc
         pg_stack_free(s);
 }
 
-/* Evidence from index `from` on without a stack, of t's process (and of syscall sc when given). */
-static void give_stacks(struct pg_unwinder *u, const struct pg_tracee *t, size_t from,
-                        const struct pg_syscall *sc)
+/* The unwinder cannot tell by itself when evidence belongs to the stop at hand (the watcher
+ * judges at the syscall's exit, after this observer ran): the watcher says so by calling this. */
+void pg_unwind_cap_stacks(struct pg_unwinder *u, const struct pg_tracee *t, size_t from)
 {
-        size_t n = pg_recording_n_caps(u->rec);
         struct pg_stack *s = NULL;
+        size_t n = u && u->rec ? pg_recording_n_caps(u->rec) : 0;
         for (size_t i = from; i < n; i++) {
                 const struct pg_cap_evidence *ev = pg_recording_cap(u->rec, i);
-                if (ev->stack || ev->pid != t->proc->pid ||
-                    (sc && (ev->arch != sc->arch || ev->slot != sc->slot)))
+                if (ev->stack || ev->pid != t->proc->pid)
                         continue;
                 if (!s && pg_unwind_capture(u, t, 0, &s) < 0)
                         break;
                 pg_recording_set_cap_stack(u->rec, i, pg_stack_dup(s));
         }
         pg_stack_free(s);
-}
-
-void pg_unwind_cap_stacks(struct pg_unwinder *u, const struct pg_tracee *t, size_t from)
-{
-        if (u && u->rec)
-                give_stacks(u, t, from, NULL);
 }
 
 static bool on_enter(void *ud, struct pg_tracee *t, const struct pg_syscall *sc)
@@ -71,12 +64,6 @@ static bool on_enter(void *ud, struct pg_tracee *t, const struct pg_syscall *sc)
         /* ip 0: the tracer's own account of the command's exec, not a stop of the workload */
         if (!u->rec || sc->ip == 0)
                 return false;
-        if (pg_recording_n_caps(u->rec) != u->caps_seen) {
-                /* Evidence another observer added while this very syscall stopped (inference
-                 * at entry): the stack is the one of the call that needed the capability. */
-                give_stacks(u, t, u->caps_seen, sc);
-                u->caps_seen = pg_recording_n_caps(u->rec);
-        }
         const struct pg_syscall_stat *st = pg_recording_syscall(u->rec, sc->arch, sc->slot);
         if (!st)
                 return false;

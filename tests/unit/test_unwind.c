@@ -76,6 +76,44 @@ static void stack_of_a_stopped_child(void **state)
         pg_unwinder_free(u);
 }
 
+/* The capability watcher's entry point: evidence added while the thread is stopped gets its
+ * stack; evidence of another process does not. */
+static void evidence_gets_the_stack(void **state)
+{
+        (void)state;
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+                ptrace(PTRACE_TRACEME, 0, 0, 0);
+                stop_caller();
+                _exit(0);
+        }
+        int st;
+        assert_int_equal(waitpid(pid, &st, 0), pid);
+        struct pg_recording *rec = NULL;
+        struct pg_unwinder *u = NULL;
+        assert_int_equal(pg_recording_new(&rec), 0);
+        assert_int_equal(pg_unwinder_new(rec, NULL, &u), 0);
+        struct pg_cap_evidence ev = {.cap = 10, .pid = pid, .exe = -1};
+        assert_int_equal(pg_recording_add_cap(rec, &ev), 0);
+        ev.cap = 12;
+        ev.pid = pid + 1;
+        assert_int_equal(pg_recording_add_cap(rec, &ev), 0);
+        struct pg_tproc proc = {.pid = pid, .exe_id = -1, .refs = 1};
+        struct pg_tracee t = {.tid = pid, .proc = &proc};
+        pg_unwind_cap_stacks(u, &t, 0);
+        pg_unwind_cap_stacks(NULL, &t, 0); /* stacks off */
+        kill(pid, SIGKILL);
+        waitpid(pid, &st, 0);
+        const struct pg_stack *s = pg_recording_cap(rec, 0)->stack;
+        assert_non_null(s);
+        assert_true(index_of(s, "stopped_here") >= 0);
+        assert_null(pg_recording_cap(rec, 1)->stack);
+        /* the unwinder's state for a process it was handed goes with the unwinder */
+        pg_unwinder_free(u);
+        pg_recording_free(rec);
+}
+
 static void bad_depth(void **state)
 {
         (void)state;
@@ -91,6 +129,7 @@ int main(void)
 {
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(stack_of_a_stopped_child),
+            cmocka_unit_test(evidence_gets_the_stack),
             cmocka_unit_test(bad_depth),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
