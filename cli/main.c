@@ -22,6 +22,8 @@ static const struct pg_command commands[] = {
     {"diff", "compare two profiles and their capability lists (exit 0 same, 1 drift)", pg_cmd_diff},
     {"merge", "unite profiles (or recordings) from several runs, shards or architectures",
      pg_cmd_merge},
+    {"caps", "print a .caps file as docker flags, a Kubernetes securityContext or Compose",
+     pg_cmd_caps},
     {"version", "print the version", cmd_version},
     {"help", "show this help", cmd_help},
 };

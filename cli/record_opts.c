@@ -23,6 +23,7 @@ enum {
         OPT_STACK_DEPTH,
         OPT_NO_STACKS,
         OPT_STACK_SAMPLES,
+        OPT_CAPS_SOURCE,
 };
 
 const struct option pg_cli_record_longopts[] = {
@@ -39,6 +40,7 @@ const struct option pg_cli_record_longopts[] = {
     {"stack-depth", required_argument, NULL, OPT_STACK_DEPTH},
     {"no-stacks", no_argument, NULL, OPT_NO_STACKS},
     {"stack-samples", required_argument, NULL, OPT_STACK_SAMPLES},
+    {"caps-source", required_argument, NULL, OPT_CAPS_SOURCE},
     {"quiet", no_argument, NULL, 'q'},
     {0},
 };
@@ -67,6 +69,9 @@ void pg_cli_record_usage(FILE *f)
               "      --no-stacks          no call stacks (--stack-depth 0)\n"
               "      --stack-samples N    up to N more stacks per syscall, at its 2nd, 4th,\n"
               "                           8th... call (default 0: first occurrence only)\n"
+              "      --caps-source SRC    auto (default: inference, plus the kernel's\n"
+              "                           cap_capable record when root), inference, or kernel\n"
+              "                           (fail without the kernel's record)\n"
               "  -q, --quiet              no summary on stderr\n",
               f);
 }
@@ -221,6 +226,13 @@ int pg_cli_record_option(struct pg_cli_record *o, int opt, const char *arg)
                 break;
         case OPT_STACK_SAMPLES:
                 r = parse_uint("--stack-samples", arg, 62, &o->session.stack_samples);
+                break;
+        case OPT_CAPS_SOURCE:
+                if ((r = pg_caps_source_parse(arg, &o->session.caps_source)) < 0)
+                        fprintf(stderr,
+                                "profgen: --caps-source: expected auto, inference or kernel, "
+                                "got `%s`\n",
+                                arg);
                 break;
         default:
                 return 0;

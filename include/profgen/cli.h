@@ -27,6 +27,7 @@ struct pg_command {
 int pg_cmd_record(int argc, char **argv);
 int pg_cmd_generate(int argc, char **argv);
 int pg_cmd_explain(int argc, char **argv);
+int pg_cmd_caps(int argc, char **argv);
 /* argv[optind...] after "--" (or the first non-option) as the command; NULL when empty. */
 char **pg_cli_command(int argc, char **argv, int optind_value);
 

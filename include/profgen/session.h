@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 
+#include "profgen/capwatch.h"
 #include "profgen/error.h"
 #include "profgen/recording.h"
 #include "profgen/tracer.h"
@@ -20,6 +21,8 @@ struct pg_session_opts {
         unsigned stack_depth;
         unsigned stack_samples;
         struct pg_unwind_stats *stack_stats; /* when not NULL: what the unwinder did */
+        /* Where capability needs come from (default: inference, plus the kernel's record). */
+        enum pg_caps_source caps_source;
 };
 
 void pg_session_opts_init(struct pg_session_opts *o);

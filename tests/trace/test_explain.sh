@@ -163,6 +163,18 @@ else
         echo "note: cc -m32 does not work here: the 32-bit case is not checked" >&2
 fi
 
+# Capability evidence: the watcher's inference about bind(port 80) carries the stack of that very
+# bind (stack_source "evidence"), through main in the fixture.
+record cb.json -- "$FX/cap_bind" 80
+"$PROFGEN" explain --format json cb.json NET_BIND_SERVICE > x.json || true
+if jq -e '.capabilities[0].evidence | map(select(.source == "inference")) | length > 0' x.json >/dev/null; then
+        jq -e --arg fx "$FX/cap_bind" '.capabilities[0].evidence[] | select(.source == "inference") |
+                .stack_source == "evidence" and any(.call.stack[]; .function == "main" and .module == $fx)' x.json >/dev/null ||
+                fail "capability evidence without its own stack: $(jq -c '.capabilities[0].evidence' x.json)"
+else
+        echo "note: no NET_BIND_SERVICE evidence here (no effective capabilities?): not checked" >&2
+fi
+
 # --no-stacks: nothing to show, and explain says so.
 record none.json --no-stacks -- "$FX/rare_caller"
 jq -e '[.syscalls[] | select(has("stack"))] | length == 0' none.json >/dev/null || fail "--no-stacks recorded stacks"
