@@ -1,0 +1,476 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""The benchmark driver behind bench/run.sh (which builds the programs and calls this).
+
+Times every workload natively and under each tracer variant, interleaved: in each repetition every
+variant of a workload runs once, in an order rotated by one per repetition, so drift in the machine
+(another VM waking up, page cache, thermal) lands on all variants alike instead of on whichever ran
+last. Reports medians and the median of the per-repetition ratios to native, the tracer process's
+own peak RSS (bench/timer.c explains how), and how profgen's RSS grows with processes and with
+distinct syscalls. Every figure printed is measured in this run; nothing is carried over.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime
+import json
+import os
+import platform
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+
+@dataclasses.dataclass
+class Workload:
+    name: str
+    what: str
+    full: list[str]
+    quick: list[str]
+
+
+@dataclasses.dataclass
+class Variant:
+    name: str
+    what: str
+    prefix: list[str]          # argv before the workload's; {out} and {base} are substituted
+    writes_profile: bool = False
+    available: bool = True
+    why_not: str = ""
+
+
+@dataclasses.dataclass
+class Run:
+    workload: str
+    variant: str
+    rep: int
+    ok: bool
+    wall: float | None = None
+    status: str = ""
+    user: float | None = None
+    sys: float | None = None
+    hwm_kb: int | None = None
+    tree_kb: int | None = None
+    error: str = ""
+
+
+def sh(argv: list[str]) -> str:
+    return " ".join(shlex.quote(a) for a in argv)
+
+
+def workloads(bindir: Path, work: Path) -> list[Workload]:
+    """Full sizes give 0.2-3 s natively on the 2-core reference VM; quick sizes only prove that
+    every path works."""
+    loop = "for i in $(seq {n}); do /bin/true; done"
+    return [
+        Workload("syscalls", "one process, open/fstat/read/close/stat rounds",
+                 [str(bindir / "syscalls"), "50000"], [str(bindir / "syscalls"), "500"]),
+        Workload("forkexec", "shell loop of short processes (fork+exec /bin/true)",
+                 ["sh", "-c", loop.format(n=300)], ["sh", "-c", loop.format(n=10)]),
+        Workload("threads", "4 threads, open/fstat/read/close/stat rounds each",
+                 [str(bindir / "threads"), "20000", "4"], [str(bindir / "threads"), "200", "4"]),
+        Workload("compile", "gcc -O2 -c of a generated C file",
+                 ["gcc", "-O2", "-c", str(work / "gen-full.c"), "-o", str(work / "gen.o")],
+                 ["gcc", "-O2", "-c", str(work / "gen-quick.c"), "-o", str(work / "gen.o")]),
+        Workload("cpu", "CPU-bound loop, a few dozen syscalls",
+                 [str(bindir / "cpu"), "400"], [str(bindir / "cpu"), "10"]),
+        Workload("find", "find over a directory tree, stat of every entry",
+                 ["find", "/usr/share", "-xdev", "-size", "+1k"],
+                 ["find", "/usr/include", "-xdev", "-size", "+1k"]),
+    ]
+
+
+def profgen_supports(profgen: str, flag: str) -> bool:
+    try:
+        p = subprocess.run([profgen, "record", "--help"], capture_output=True, text=True,
+                           timeout=30)
+    except OSError:
+        return False
+    return flag in p.stdout + p.stderr
+
+
+def variants(a: argparse.Namespace, bindir: Path) -> list[Variant]:
+    floor = str(bindir / "floor")
+    pg = a.profgen
+    has_strace = shutil.which("strace") is not None
+    has_baseline = profgen_supports(pg, "--baseline")
+    vs = [
+        Variant("native", "the workload alone", []),
+        Variant("profgen", "profgen record", [pg, "record", "-o", "{out}", "--"],
+                writes_profile=True),
+        Variant("profgen-baseline", "profgen record --baseline (profile from a first run)",
+                [pg, "record", "--baseline", "{base}", "-o", "{out}", "--"], writes_profile=True,
+                available=has_baseline,
+                why_not="`profgen record --help` does not mention --baseline"),
+        Variant("floor", "bench/floor.c, minimal one-stop SECCOMP_RET_TRACE loop", [floor, "--"]),
+        Variant("floor-pin", "floor, tracer and workload pinned to one CPU",
+                [floor, "--pin=same", "--"]),
+        Variant("floor-split", "floor, tracer and workload pinned to two different CPUs",
+                [floor, "--pin=split", "--"], available=(os.cpu_count() or 1) > 1,
+                why_not="one CPU"),
+        Variant("strace", "strace -f -o /dev/null", ["strace", "-f", "-o", "/dev/null", "--"],
+                available=has_strace, why_not="strace not installed"),
+        Variant("strace-c", "strace -f -c -o /dev/null",
+                ["strace", "-f", "-c", "-o", "/dev/null", "--"], available=has_strace,
+                why_not="strace not installed"),
+    ]
+    if a.variants:
+        keep = set(a.variants.split(",")) | {"native"}
+        vs = [v for v in vs if v.name in keep]
+    return vs
+
+
+class Runner:
+    def __init__(self, a: argparse.Namespace, bindir: Path, work: Path):
+        self.a = a
+        self.timer = str(bindir / "timer")
+        self.work = work
+        self.timeout = a.timeout or (120 if a.quick else 900)
+        self.runs: list[Run] = []
+
+    def once(self, wl: str, v: Variant, argv: list[str], rep: int, out: Path | None = None,
+             base: Path | None = None, record: bool = True) -> Run:
+        subst = {"{out}": str(out) if out else "", "{base}": str(base) if base else ""}
+        cmd = [subst.get(x, x) for x in v.prefix] + argv
+        res = self.work / "timer.out"
+        err = self.work / "stderr.txt"
+        for f in (res, out):
+            if f and f.exists():
+                f.unlink()
+        timer = [self.timer, "-o", str(res), "-t", str(self.timeout), "--rss", "--"]
+        with open(err, "wb") as ef:
+            p = subprocess.run(timer + cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                               stderr=ef, cwd=self.work)
+        r = Run(wl, v.name, rep, ok=False)
+        if p.returncode != 0 or not res.exists():
+            r.error = f"timer failed (exit {p.returncode})"
+        else:
+            kv = dict(x.split("=", 1) for x in res.read_text().split())
+            r.status = kv["status"]
+            r.wall = float(kv["wall_s"])
+            r.user, r.sys = float(kv["user_s"]), float(kv["sys_s"])
+            r.tree_kb = int(kv["tree_maxrss_kb"])
+            hwm = int(kv["self_hwm_kb"])
+            r.hwm_kb = hwm if hwm >= 0 else None
+            r.ok = r.status == "0"
+            if not r.ok:
+                r.error = f"exit status {r.status}"
+            elif v.writes_profile:
+                r.ok, r.error = check_profile(out)
+        if not r.ok:
+            tail = err.read_text(errors="replace").strip().splitlines()[-5:]
+            r.error += ": " + sh(cmd) + ("\n      " + "\n      ".join(tail) if tail else "")
+        if record:
+            self.runs.append(r)
+        log(f"  {wl:9} {v.name:17} rep {rep}: " +
+            (f"{r.wall:8.3f} s" if r.wall is not None else "   -    ") +
+            ("" if r.ok else "  FAILED " + r.error.splitlines()[0]))
+        return r
+
+
+def check_profile(out: Path | None) -> tuple[bool, str]:
+    if out is None or not out.exists() or out.stat().st_size == 0:
+        return False, "no profile written"
+    try:
+        json.loads(out.read_text())
+    except ValueError as e:
+        return False, f"profile is not JSON ({e})"
+    return True, ""
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def bench_workload(rn: Runner, wl: Workload, vs: list[Variant], reps: int) -> dict:
+    argv = wl.quick if rn.a.quick else wl.full
+    d = rn.work / wl.name
+    d.mkdir(exist_ok=True)
+    base = d / "base.json"
+    info: dict = {"argv": argv}
+    native = next(v for v in vs if v.name == "native")
+    log(f"{wl.name}: {sh(argv)}")
+    # Warm caches, and record the profile the --baseline variant starts from.
+    rn.once(wl.name, native, argv, -1, record=False)
+    pg = next((v for v in vs if v.name == "profgen"), None)
+    if pg:
+        first = rn.once(wl.name, pg, argv, -1, out=base, record=False)
+        if not first.ok:
+            rn.runs.append(first)  # a failed first recording is a failure in its own right
+    active = [v for v in vs if v.available]
+    for rep in range(reps):
+        k = rep % len(active)
+        for v in active[k:] + active[:k]:
+            out = d / f"{v.name}.json"
+            rn.once(wl.name, v, argv, rep, out=out, base=base)
+    # The issue's correctness promise, checked on the last repetition's output: recording
+    # against a baseline must give the same profile as a full recording.
+    a, b = d / "profgen.json", d / "profgen-baseline.json"
+    if a.exists() and b.exists():
+        same = a.read_bytes() == b.read_bytes()
+        ca, cb = a.with_suffix(".caps"), b.with_suffix(".caps")
+        if ca.exists() or cb.exists():
+            same = same and ca.exists() and cb.exists() and ca.read_bytes() == cb.read_bytes()
+        info["baseline_profile_equal"] = same
+    return info
+
+
+def scaling(rn: Runner, bindir: Path, vs: list[Variant]) -> list[dict]:
+    """profgen's peak RSS against the number of processes (sequential and alive at once) and the
+    number of distinct syscalls."""
+    pg = next((v for v in vs if v.name == "profgen"), None)
+    if pg is None:
+        return []
+    small, large = (20, 200) if rn.a.quick else (100, 1000)
+    loop = "for i in $(seq {n}); do /bin/true; done"
+    cases = [
+        ("processes, one at a time", small, ["sh", "-c", loop.format(n=small)]),
+        ("processes, one at a time", large, ["sh", "-c", loop.format(n=large)]),
+        ("processes alive at once", small, [str(bindir / "spawn"), str(small)]),
+        ("processes alive at once", large, [str(bindir / "spawn"), str(large)]),
+        ("distinct syscalls (+ startup's)", 1, [str(bindir / "distinct"), "1", "10"]),
+        ("distinct syscalls (+ startup's)", 80, [str(bindir / "distinct"), "80", "10"]),
+    ]
+    reps = 1 if rn.a.quick else 3
+    rows = []
+    d = rn.work / "scaling"
+    d.mkdir(exist_ok=True)
+    log("scaling:")
+    for what, n, argv in cases:
+        runs = [rn.once(f"scale-{n}", pg, argv, r, out=d / "s.json") for r in range(reps)]
+        good = [r for r in runs if r.ok]
+        row = {"what": what, "n": n, "argv": argv, "ok": len(good) == len(runs)}
+        if good and all(r.hwm_kb is not None for r in good):
+            row["hwm_kb"] = statistics.median(r.hwm_kb for r in good)
+        if good:
+            row["wall"] = statistics.median(r.wall for r in good)
+        if (d / "s.json").exists() and good:
+            try:
+                prof = json.loads((d / "s.json").read_text())
+                row["names"] = sum(len(s.get("names", [])) for s in prof.get("syscalls", []))
+            except (ValueError, AttributeError):
+                pass
+        rows.append(row)
+    return rows
+
+
+def median_or_none(xs: list[float]) -> float | None:
+    return statistics.median(xs) if xs else None
+
+
+def summarise(runs: list[Run], wls: list[Workload], vs: list[Variant]) -> dict:
+    s: dict = {}
+    for wl in wls:
+        nat = {r.rep: r.wall for r in runs if r.workload == wl.name and r.variant == "native"
+               and r.ok}
+        for v in vs:
+            mine = [r for r in runs if r.workload == wl.name and r.variant == v.name]
+            good = [r for r in mine if r.ok]
+            ratios = [r.wall / nat[r.rep] for r in good if r.rep in nat and nat[r.rep] > 0]
+            s[(wl.name, v.name)] = {
+                "n": len(good),
+                "failed": len(mine) - len(good),
+                "wall": median_or_none([r.wall for r in good]),
+                "ratio": median_or_none(ratios),
+                "ratio_min": min(ratios) if ratios else None,
+                "ratio_max": max(ratios) if ratios else None,
+                "hwm_kb": median_or_none([r.hwm_kb for r in good if r.hwm_kb is not None]),
+                "cpu": median_or_none([r.user + r.sys for r in good]),
+            }
+    return s
+
+
+def machine() -> list[str]:
+    model, flags = "unknown", ""
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name") and model == "unknown":
+                model = line.split(":", 1)[1].strip()
+            if line.startswith("flags") and not flags:
+                flags = line
+    mem = "?"
+    with open("/proc/meminfo") as f:
+        for line in f:
+            if line.startswith("MemTotal"):
+                mem = f"{int(line.split()[1]) / 1048576:.1f} GiB"
+    virt = "hypervisor flag set (virtual machine)" if " hypervisor" in flags else "bare metal?"
+    distro = "?"
+    if os.path.exists("/etc/os-release"):
+        for line in open("/etc/os-release"):
+            if line.startswith("PRETTY_NAME="):
+                distro = line.split("=", 1)[1].strip().strip('"')
+    return [
+        f"CPU: {model}, {os.cpu_count()} CPUs online, {virt}",
+        f"Memory: {mem}",
+        f"Kernel: {platform.release()} ({platform.machine()}), {distro}",
+    ]
+
+
+def tool_version(argv: list[str]) -> str:
+    try:
+        p = subprocess.run(argv, capture_output=True, text=True, timeout=30)
+        out = (p.stdout or p.stderr).strip().splitlines()
+        return out[0] if out else f"(no output, exit {p.returncode})"
+    except OSError as e:
+        return f"unavailable ({e.strerror})"
+
+
+def git_rev(path: Path) -> str:
+    try:
+        rev = subprocess.run(["git", "-C", str(path), "rev-parse", "--short", "HEAD"],
+                             capture_output=True, text=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(path), "status", "--porcelain", "--", "."],
+                               capture_output=True, text=True).stdout.strip()
+        return rev + (" (uncommitted changes)" if dirty else "") if rev else "unknown"
+    except OSError:
+        return "unknown"
+
+
+def fmt_ratio(c: dict, v: Variant) -> str:
+    if not v.available:
+        return "n/a"
+    if c["failed"]:
+        return "FAIL"
+    return f"{c['ratio']:.2f}x" if c["ratio"] is not None else "-"
+
+
+def fmt_s(x: float | None) -> str:
+    return "-" if x is None else f"{x:.3f}"
+
+
+def fmt_mib(kb: float | None) -> str:
+    return "-" if kb is None else f"{kb / 1024:.1f}"
+
+
+def report(a, wls, vs, s, infos, scale, started, elapsed, repo) -> str:
+    L: list[str] = []
+    mode = "quick" if a.quick else "full"
+    L += ["# profgen benchmark results", "",
+          "Written by `bench/run.sh`; every number below was measured by the run described here. "
+          "Do not edit by hand: re-run to update. Method: [benchmarks.md](benchmarks.md).", "",
+          f"- Date: {started.strftime('%Y-%m-%d %H:%M %Z')} (run took {elapsed / 60:.1f} min)",
+          f"- Command: `{a.command_line}`",
+          f"- Mode: {mode}, {a.reps} repetition(s) per variant, interleaved"]
+    L += [f"- {m}" for m in machine()]
+    L += [f"- profgen: `{a.profgen}`: {tool_version([a.profgen, '--version'])}; "
+          f"tree at {git_rev(repo)}",
+          f"- strace: {tool_version(['strace', '-V'])}; gcc: {tool_version(['gcc', '--version'])}",
+          ""]
+    L += ["## Workloads", "", "| workload | what | command |", "|---|---|---|"]
+    for wl in wls:
+        L.append(f"| {wl.name} | {wl.what} | `{sh(infos[wl.name]['argv'])}` |")
+    L += ["", "## Variants", "", "| variant | what | command prefix |", "|---|---|---|"]
+    for v in vs:
+        pre = sh(v.prefix).replace("'{out}'", "OUT.json").replace("'{base}'", "BASE.json")
+        pre = pre.replace("{out}", "OUT.json").replace("{base}", "BASE.json")
+        note = "" if v.available else f" (not run: {v.why_not})"
+        L.append(f"| {v.name} | {v.what}{note} | `{pre}` |")
+    L += ["", "## Ratio to native (median of per-repetition ratios; lower is better)", "",
+          "| workload | native (s) | " + " | ".join(v.name for v in vs if v.name != "native")
+          + " |", "|---|---:|" + "---:|" * (len(vs) - 1)]
+    for wl in wls:
+        nat = s[(wl.name, "native")]
+        cells = [fmt_ratio(s[(wl.name, v.name)], v) for v in vs if v.name != "native"]
+        L.append(f"| {wl.name} | {fmt_s(nat['wall'])} | " + " | ".join(cells) + " |")
+    L += ["", "## Median wall time in seconds (min-max of the per-repetition ratio)", "",
+          "| workload | " + " | ".join(v.name for v in vs) + " |", "|---|" + "---:|" * len(vs)]
+    for wl in wls:
+        cells = []
+        for v in vs:
+            c = s[(wl.name, v.name)]
+            if not v.available:
+                cells.append("n/a")
+            elif c["wall"] is None:
+                cells.append("FAIL")
+            elif v.name == "native":
+                cells.append(fmt_s(c["wall"]))
+            else:
+                cells.append(f"{fmt_s(c['wall'])} ({c['ratio_min']:.2f}-{c['ratio_max']:.2f})")
+        L.append(f"| {wl.name} | " + " | ".join(cells) + " |")
+    rss_vs = [v for v in vs if v.name in ("profgen", "profgen-baseline", "floor", "strace")]
+    L += ["", "## Peak RSS of the tracer process itself, MiB (VmHWM at its exit, via taskstats)",
+          "", "| workload | " + " | ".join(v.name for v in rss_vs) + " |",
+          "|---|" + "---:|" * len(rss_vs)]
+    for wl in wls:
+        L.append(f"| {wl.name} | " + " | ".join(
+            fmt_mib(s[(wl.name, v.name)]["hwm_kb"]) if v.available else "n/a" for v in rss_vs)
+            + " |")
+    if any("baseline_profile_equal" in i for i in infos.values()):
+        L += ["", "## Profile recorded with --baseline equals the full recording "
+              "(last repetition)", "", "| workload | equal |", "|---|---|"]
+        for wl in wls:
+            eq = infos[wl.name].get("baseline_profile_equal")
+            L.append(f"| {wl.name} | {'-' if eq is None else 'yes' if eq else 'NO'} |")
+    if scale:
+        L += ["", "## profgen peak RSS against processes and distinct syscalls", "",
+              "| what | n | profgen RSS (MiB) | wall (s) | syscall names in profile | command |",
+              "|---|---:|---:|---:|---:|---|"]
+        for r in scale:
+            L.append(f"| {r['what']} | {r['n']} | "
+                     f"{fmt_mib(r.get('hwm_kb')) if r['ok'] else 'FAIL'} | "
+                     f"{fmt_s(r.get('wall'))} | {r.get('names', '-')} | `{sh(r['argv'])}` |")
+    return "\n".join(L) + "\n"
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--bin", required=True, help="directory with timer, floor and the workloads")
+    ap.add_argument("--work", required=True, help="scratch directory")
+    ap.add_argument("--profgen", required=True)
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--reps", type=int)
+    ap.add_argument("--out", help="write the Markdown report here as well as to stdout")
+    ap.add_argument("--raw", help="write every individual run here (JSON)")
+    ap.add_argument("--only", help="comma-separated workloads to run")
+    ap.add_argument("--variants", help="comma-separated variants to run (native is implied)")
+    ap.add_argument("--no-scaling", action="store_true")
+    ap.add_argument("--timeout", type=float, help="per-run limit in seconds")
+    ap.add_argument("--command-line", default="bench/run.sh")
+    ap.add_argument("--repo", default=str(Path(__file__).resolve().parent.parent))
+    a = ap.parse_args()
+    a.reps = a.reps or (1 if a.quick else 7)
+    bindir, work = Path(a.bin).resolve(), Path(a.work).resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    os.environ["TMPDIR"] = str(work)  # the workloads' own scratch files stay in the scratch dir
+    if not (os.path.isfile(a.profgen) and os.access(a.profgen, os.X_OK)):
+        log(f"bench: profgen binary `{a.profgen}` is not an executable file (use --profgen)")
+        return 2
+    a.profgen = str(Path(a.profgen).resolve())
+    wls = workloads(bindir, work)
+    if a.only:
+        wls = [w for w in wls if w.name in a.only.split(",")]
+    vs = variants(a, bindir)
+    for v in vs:
+        if not v.available:
+            log(f"bench: variant {v.name} not run: {v.why_not}")
+
+    started = datetime.datetime.now().astimezone()
+    t0 = time.monotonic()
+    rn = Runner(a, bindir, work)
+    infos = {wl.name: bench_workload(rn, wl, vs, a.reps) for wl in wls}
+    scale = [] if a.no_scaling else scaling(rn, bindir, vs)
+    s = summarise(rn.runs, wls, vs)
+    text = report(a, wls, vs, s, infos, scale, started, time.monotonic() - t0, Path(a.repo))
+    print(text)
+    if a.out:
+        Path(a.out).write_text(text)
+    if a.raw:
+        Path(a.raw).parent.mkdir(parents=True, exist_ok=True)
+        Path(a.raw).write_text(json.dumps([dataclasses.asdict(r) for r in rn.runs], indent=1))
+
+    failed = [r for r in rn.runs if not r.ok]
+    for r in failed:
+        log(f"bench: FAILED {r.workload} / {r.variant} rep {r.rep}: {r.error}")
+    if failed:
+        log(f"bench: {len(failed)} run(s) failed")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
