@@ -9,10 +9,11 @@ static int cmd_version(int argc, char **argv);
 static int cmd_help(int argc, char **argv);
 
 static const struct pg_command commands[] = {
-        {"record", "run a command under the tracer and write its seccomp profile and caps", pg_cmd_record},
-        {"generate", "turn a saved recording into a profile", pg_cmd_generate},
-        {"version", "print the version", cmd_version},
-        {"help", "show this help", cmd_help},
+    {"record", "run a command under the tracer and write its seccomp profile and caps",
+     pg_cmd_record},
+    {"generate", "turn a saved recording into a profile", pg_cmd_generate},
+    {"version", "print the version", cmd_version},
+    {"help", "show this help", cmd_help},
 };
 
 void pg_cli_report(const struct pg_error *err, const char *fallback_fmt, ...)

@@ -11,20 +11,20 @@
 #endif
 
 static const struct pg_arch_info arch_table[PG_ARCH_COUNT] = {
-        [PG_ARCH_X86_64] = {PG_ARCH_X86_64, "x86_64", "SCMP_ARCH_X86_64", SCMP_ARCH_X86_64,
-                            AUDIT_ARCH_X86_64, 0},
-        [PG_ARCH_X86] = {PG_ARCH_X86, "x86", "SCMP_ARCH_X86", SCMP_ARCH_X86, AUDIT_ARCH_I386, 0},
-        [PG_ARCH_X32] = {PG_ARCH_X32, "x32", "SCMP_ARCH_X32", SCMP_ARCH_X32, AUDIT_ARCH_X86_64,
-                         PG_X32_SYSCALL_BIT},
-        [PG_ARCH_AARCH64] = {PG_ARCH_AARCH64, "aarch64", "SCMP_ARCH_AARCH64", SCMP_ARCH_AARCH64,
-                             AUDIT_ARCH_AARCH64, 0},
-        [PG_ARCH_ARM] = {PG_ARCH_ARM, "arm", "SCMP_ARCH_ARM", SCMP_ARCH_ARM, AUDIT_ARCH_ARM, 0},
-        [PG_ARCH_RISCV64] = {PG_ARCH_RISCV64, "riscv64", "SCMP_ARCH_RISCV64", SCMP_ARCH_RISCV64,
-                             AUDIT_ARCH_RISCV64, 0},
-        [PG_ARCH_S390X] = {PG_ARCH_S390X, "s390x", "SCMP_ARCH_S390X", SCMP_ARCH_S390X,
-                           AUDIT_ARCH_S390X, 0},
-        [PG_ARCH_PPC64LE] = {PG_ARCH_PPC64LE, "ppc64le", "SCMP_ARCH_PPC64LE", SCMP_ARCH_PPC64LE,
-                             AUDIT_ARCH_PPC64LE, 0},
+    [PG_ARCH_X86_64] = {PG_ARCH_X86_64, "x86_64", "SCMP_ARCH_X86_64", SCMP_ARCH_X86_64,
+                        AUDIT_ARCH_X86_64, 0},
+    [PG_ARCH_X86] = {PG_ARCH_X86, "x86", "SCMP_ARCH_X86", SCMP_ARCH_X86, AUDIT_ARCH_I386, 0},
+    [PG_ARCH_X32] = {PG_ARCH_X32, "x32", "SCMP_ARCH_X32", SCMP_ARCH_X32, AUDIT_ARCH_X86_64,
+                     PG_X32_SYSCALL_BIT},
+    [PG_ARCH_AARCH64] = {PG_ARCH_AARCH64, "aarch64", "SCMP_ARCH_AARCH64", SCMP_ARCH_AARCH64,
+                         AUDIT_ARCH_AARCH64, 0},
+    [PG_ARCH_ARM] = {PG_ARCH_ARM, "arm", "SCMP_ARCH_ARM", SCMP_ARCH_ARM, AUDIT_ARCH_ARM, 0},
+    [PG_ARCH_RISCV64] = {PG_ARCH_RISCV64, "riscv64", "SCMP_ARCH_RISCV64", SCMP_ARCH_RISCV64,
+                         AUDIT_ARCH_RISCV64, 0},
+    [PG_ARCH_S390X] = {PG_ARCH_S390X, "s390x", "SCMP_ARCH_S390X", SCMP_ARCH_S390X, AUDIT_ARCH_S390X,
+                       0},
+    [PG_ARCH_PPC64LE] = {PG_ARCH_PPC64LE, "ppc64le", "SCMP_ARCH_PPC64LE", SCMP_ARCH_PPC64LE,
+                         AUDIT_ARCH_PPC64LE, 0},
 };
 
 const struct pg_arch_info *pg_arch_info(enum pg_arch arch)

@@ -9,24 +9,24 @@
 #include "profgen/cleanup.h"
 
 static const char *const action_names[PG_ACT_COUNT] = {
-        [PG_ACT_KILL_THREAD] = "SCMP_ACT_KILL_THREAD",
-        [PG_ACT_KILL_PROCESS] = "SCMP_ACT_KILL_PROCESS",
-        [PG_ACT_TRAP] = "SCMP_ACT_TRAP",
-        [PG_ACT_ERRNO] = "SCMP_ACT_ERRNO",
-        [PG_ACT_TRACE] = "SCMP_ACT_TRACE",
-        [PG_ACT_ALLOW] = "SCMP_ACT_ALLOW",
-        [PG_ACT_LOG] = "SCMP_ACT_LOG",
-        [PG_ACT_NOTIFY] = "SCMP_ACT_NOTIFY",
+    [PG_ACT_KILL_THREAD] = "SCMP_ACT_KILL_THREAD",
+    [PG_ACT_KILL_PROCESS] = "SCMP_ACT_KILL_PROCESS",
+    [PG_ACT_TRAP] = "SCMP_ACT_TRAP",
+    [PG_ACT_ERRNO] = "SCMP_ACT_ERRNO",
+    [PG_ACT_TRACE] = "SCMP_ACT_TRACE",
+    [PG_ACT_ALLOW] = "SCMP_ACT_ALLOW",
+    [PG_ACT_LOG] = "SCMP_ACT_LOG",
+    [PG_ACT_NOTIFY] = "SCMP_ACT_NOTIFY",
 };
 
 static const char *const cmp_names[PG_CMP_COUNT] = {
-        [PG_CMP_NE] = "SCMP_CMP_NE",
-        [PG_CMP_LT] = "SCMP_CMP_LT",
-        [PG_CMP_LE] = "SCMP_CMP_LE",
-        [PG_CMP_EQ] = "SCMP_CMP_EQ",
-        [PG_CMP_GE] = "SCMP_CMP_GE",
-        [PG_CMP_GT] = "SCMP_CMP_GT",
-        [PG_CMP_MASKED_EQ] = "SCMP_CMP_MASKED_EQ",
+    [PG_CMP_NE] = "SCMP_CMP_NE",
+    [PG_CMP_LT] = "SCMP_CMP_LT",
+    [PG_CMP_LE] = "SCMP_CMP_LE",
+    [PG_CMP_EQ] = "SCMP_CMP_EQ",
+    [PG_CMP_GE] = "SCMP_CMP_GE",
+    [PG_CMP_GT] = "SCMP_CMP_GT",
+    [PG_CMP_MASKED_EQ] = "SCMP_CMP_MASKED_EQ",
 };
 
 const char *pg_action_name(enum pg_action a)

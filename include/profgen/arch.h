@@ -8,8 +8,8 @@
 
 enum pg_arch {
         PG_ARCH_X86_64,
-        PG_ARCH_X86,  /* i386: int $0x80, 32-bit binaries */
-        PG_ARCH_X32,  /* x32 ABI: AUDIT_ARCH_X86_64 with __X32_SYSCALL_BIT in the number */
+        PG_ARCH_X86, /* i386: int $0x80, 32-bit binaries */
+        PG_ARCH_X32, /* x32 ABI: AUDIT_ARCH_X86_64 with __X32_SYSCALL_BIT in the number */
         PG_ARCH_AARCH64,
         PG_ARCH_ARM,
         PG_ARCH_RISCV64,
@@ -19,21 +19,22 @@ enum pg_arch {
         PG_ARCH_INVALID = -1,
 };
 
-/* Syscall numbers are stored per architecture in tables of this size (the index strips the x32 bit). */
-#define PG_SYSCALL_SLOTS 1024u
+/* Syscall numbers are stored per architecture in tables of this size (the index strips the x32
+ * bit). */
+#define PG_SYSCALL_SLOTS   1024u
 #define PG_X32_SYSCALL_BIT 0x40000000u
 
 struct pg_arch_info {
         enum pg_arch arch;
-        const char *name;       /* "x86_64": recording files, text output */
-        const char *scmp_name;  /* "SCMP_ARCH_X86_64": Docker/OCI profiles */
-        uint32_t scmp_arch;     /* libseccomp token */
-        uint32_t audit_arch;    /* AUDIT_ARCH_* as reported by PTRACE_GET_SYSCALL_INFO */
-        uint32_t nr_bias;       /* added to the slot index to get libseccomp's number (x32 bit) */
+        const char *name;      /* "x86_64": recording files, text output */
+        const char *scmp_name; /* "SCMP_ARCH_X86_64": Docker/OCI profiles */
+        uint32_t scmp_arch;    /* libseccomp token */
+        uint32_t audit_arch;   /* AUDIT_ARCH_* as reported by PTRACE_GET_SYSCALL_INFO */
+        uint32_t nr_bias;      /* added to the slot index to get libseccomp's number (x32 bit) */
 };
 
 const struct pg_arch_info *pg_arch_info(enum pg_arch arch);
-enum pg_arch pg_arch_from_name(const char *name);      /* "x86_64" or "SCMP_ARCH_X86_64" */
+enum pg_arch pg_arch_from_name(const char *name); /* "x86_64" or "SCMP_ARCH_X86_64" */
 /* The architecture a syscall stop belongs to; x32 is told apart by the number's x32 bit. */
 enum pg_arch pg_arch_from_audit(uint32_t audit_arch, uint64_t nr);
 /* Slot index of a raw syscall number (x32 bit stripped); false when out of range. */

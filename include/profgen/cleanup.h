@@ -43,18 +43,18 @@ static inline void pg_strv_freep(char ***v)
         pg_strv_free(*v);
 }
 
-#define _cleanup_(f)      __attribute__((cleanup(f)))
-#define _cleanup_free_    _cleanup_(pg_freep)
-#define _cleanup_close_   _cleanup_(pg_closep)
-#define _cleanup_fclose_  _cleanup_(pg_fclosep)
-#define _cleanup_strv_    _cleanup_(pg_strv_freep)
+#define _cleanup_(f)     __attribute__((cleanup(f)))
+#define _cleanup_free_   _cleanup_(pg_freep)
+#define _cleanup_close_  _cleanup_(pg_closep)
+#define _cleanup_fclose_ _cleanup_(pg_fclosep)
+#define _cleanup_strv_   _cleanup_(pg_strv_freep)
 
 /* Declares a cleanup function for a type whose free function takes the pointer itself. */
 #define PG_DEFINE_TRIVIAL_CLEANUP(type, func)                                                      \
         static inline void func##p(type *p)                                                        \
         {                                                                                          \
                 if (*p)                                                                            \
-                        func(*p);                                                          \
+                        func(*p);                                                                  \
         }
 
 /* Hands ownership on: returns the pointer and clears the variable so its cleanup does nothing. */

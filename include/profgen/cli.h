@@ -3,12 +3,19 @@
  * Only the CLI prints to the user. */
 #pragma once
 
+#include <getopt.h>
+#include <stdio.h>
+#include <stdbool.h>
+
 #include "profgen/error.h"
+#include "profgen/generator.h"
+#include "profgen/recording.h"
+#include "profgen/session.h"
 
 /* profgen's own exit statuses (product.md: the env/docker run convention). */
-#define PG_EXIT_FAILURE 125
+#define PG_EXIT_FAILURE     125
 #define PG_EXIT_CANNOT_EXEC 126
-#define PG_EXIT_NOT_FOUND 127
+#define PG_EXIT_NOT_FOUND   127
 
 struct pg_command {
         const char *name;
@@ -18,7 +25,37 @@ struct pg_command {
 
 int pg_cmd_record(int argc, char **argv);
 int pg_cmd_generate(int argc, char **argv);
+/* argv[optind...] after "--" (or the first non-option) as the command; NULL when empty. */
+char **pg_cli_command(int argc, char **argv, int optind_value);
+
+/* Options shared by every command that records (record, check, verify) and that generates
+ * (generate): cli/record_opts.c. */
+struct pg_cli_record {
+        const char *output; /* -o: profile path */
+        const char *trace;  /* --trace: save the recording here */
+        bool quiet;
+        struct pg_generate_opts gen;
+        struct pg_session_opts session;
+        char **extra; /* --allow NAME..., NULL-terminated */
+        size_t n_extra;
+};
+
+/* The getopt table entries for record/generate options (terminated by a zero entry) and the
+ * matching short-option string. */
+extern const struct option pg_cli_record_longopts[];
+extern const char pg_cli_record_shortopts[];
+void pg_cli_record_init(struct pg_cli_record *o);
+void pg_cli_record_clear(struct pg_cli_record *o);
+/* Handles one option from the table; 1 when handled, 0 when not ours, -1 on a bad value (after
+ * printing why). */
+int pg_cli_record_option(struct pg_cli_record *o, int opt, const char *arg);
+/* Help text for those options. */
+void pg_cli_record_usage(FILE *f);
+
+/* Writes the trace (when asked), the profile and its caps file; prints a one-line summary unless
+ * quiet. Returns 0 or PG_EXIT_FAILURE after reporting. */
+int pg_cli_write_outputs(const struct pg_cli_record *o, const struct pg_recording *rec);
 
 /* Prints "profgen: <message>" (with file:line:column when known) to stderr. */
 void pg_cli_report(const struct pg_error *err, const char *fallback_fmt, ...)
-        __attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));

@@ -12,7 +12,8 @@
 #include "profgen/profile.h"
 #include "profgen/recording.h"
 
-/* Container runtimes whose post-filter syscalls a profile must allow (generator/baseline_table.c). */
+/* Container runtimes whose post-filter syscalls a profile must allow (generator/baseline_table.c).
+ */
 enum pg_runtime {
         PG_RUNTIME_RUNC = 1u << 0,   /* runc 1.1.5 (Docker 20.10, Podman --runtime runc) */
         PG_RUNTIME_CRUN = 1u << 1,   /* crun 1.8.1 (crun run) */
@@ -30,17 +31,17 @@ enum pg_reason {
 };
 
 struct pg_provenance {
-        char *name;          /* syscall name */
+        char *name; /* syscall name */
         enum pg_reason reason;
-        char *detail;        /* "runc 1.1.5", "companion of wait4: a shell waiting ...", NULL */
+        char *detail; /* "runc 1.1.5", "companion of wait4: a shell waiting ...", NULL */
 };
 
 struct pg_generate_opts {
-        int default_errno;        /* errno for denied syscalls (default ENOSYS) */
-        unsigned runtimes;        /* PG_RUNTIME_* mask; 0 = none (profiles for profgen run only) */
-        bool no_new_privileges;   /* the container runs with no-new-privileges */
-        bool no_companions;       /* leave companion rules out */
-        char *const *extra;       /* NULL-terminated extra syscall names, or NULL */
+        int default_errno;      /* errno for denied syscalls (default ENOSYS) */
+        unsigned runtimes;      /* PG_RUNTIME_* mask; 0 = none (profiles for profgen run only) */
+        bool no_new_privileges; /* the container runs with no-new-privileges */
+        bool no_companions;     /* leave companion rules out */
+        char *const *extra;     /* NULL-terminated extra syscall names, or NULL */
 };
 
 void pg_generate_opts_init(struct pg_generate_opts *o);
@@ -59,10 +60,10 @@ void pg_generation_free(struct pg_generation *g);
 
 /* Data tables (checked-in, tested for invariants). */
 struct pg_baseline_entry {
-        unsigned runtime;   /* one PG_RUNTIME_* bit */
-        bool nnp;           /* applies when no-new-privileges is on (true) or off (false) */
-        const char *name;   /* syscall name (x86_64) */
-        const char *why;    /* measured evidence, short */
+        unsigned runtime; /* one PG_RUNTIME_* bit */
+        bool nnp;         /* applies when no-new-privileges is on (true) or off (false) */
+        const char *name; /* syscall name (x86_64) */
+        const char *why;  /* measured evidence, short */
 };
 const struct pg_baseline_entry *pg_baseline_table(size_t *ret_n);
 const char *pg_runtime_name(unsigned runtime_bit); /* "runc 1.1.5" */
@@ -73,8 +74,8 @@ int pg_runtime_parse(const char *s, unsigned *ret_mask);
 const char *const *pg_always_allowed(size_t *ret_n);
 
 struct pg_companion_entry {
-        const char *trigger;   /* a syscall name, or "fact:KEY" for a recorded fact */
-        const char *name;      /* syscall that comes with it */
+        const char *trigger; /* a syscall name, or "fact:KEY" for a recorded fact */
+        const char *name;    /* syscall that comes with it */
         const char *why;
 };
 const struct pg_companion_entry *pg_companion_table(size_t *ret_n);

@@ -43,33 +43,33 @@ struct pg_arg_cmp {
 
 /* Docker's includes/excludes on a rule. */
 struct pg_rule_filter {
-        char **caps;       /* NULL-terminated or NULL: "CAP_SYS_ADMIN" */
-        char **arches;     /* NULL-terminated or NULL: "amd64", "x86_64", ... as written */
-        char *min_kernel;  /* "5.8" or NULL */
+        char **caps;      /* NULL-terminated or NULL: "CAP_SYS_ADMIN" */
+        char **arches;    /* NULL-terminated or NULL: "amd64", "x86_64", ... as written */
+        char *min_kernel; /* "5.8" or NULL */
 };
 
 #define PG_ERRNO_UNSET (-1)
 
 struct pg_rule {
-        char **names;        /* NULL-terminated; the deprecated single "name" is folded in here */
+        char **names; /* NULL-terminated; the deprecated single "name" is folded in here */
         enum pg_action action;
-        int errno_ret;       /* PG_ERRNO_UNSET when absent */
+        int errno_ret; /* PG_ERRNO_UNSET when absent */
         size_t n_args;
         struct pg_arg_cmp *args;
-        char *comment;       /* may be NULL */
+        char *comment; /* may be NULL */
         struct pg_rule_filter includes;
         struct pg_rule_filter excludes;
 };
 
 struct pg_arch_map {
-        char *arch;          /* "SCMP_ARCH_X86_64" */
-        char **sub_arches;   /* NULL-terminated or NULL */
+        char *arch;        /* "SCMP_ARCH_X86_64" */
+        char **sub_arches; /* NULL-terminated or NULL */
 };
 
 struct pg_profile {
         enum pg_action default_action;
-        int default_errno;   /* PG_ERRNO_UNSET when absent */
-        char **arches;       /* "architectures": NULL-terminated or NULL */
+        int default_errno; /* PG_ERRNO_UNSET when absent */
+        char **arches;     /* "architectures": NULL-terminated or NULL */
         size_t n_arch_map;
         struct pg_arch_map *arch_map;
         char **flags;        /* "flags": NULL-terminated or NULL */

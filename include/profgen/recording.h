@@ -33,10 +33,10 @@ struct pg_stack {
 /* Per (architecture, syscall slot) statistics. */
 struct pg_syscall_stat {
         uint64_t count;
-        pid_t first_pid;          /* process (tgid) of the first occurrence */
-        pid_t first_tid;          /* thread of the first occurrence */
-        int32_t first_exe;        /* index into the executable table, -1 when unknown */
-        struct pg_stack *stack;   /* call stack of the first occurrence, or NULL */
+        pid_t first_pid;        /* process (tgid) of the first occurrence */
+        pid_t first_tid;        /* thread of the first occurrence */
+        int32_t first_exe;      /* index into the executable table, -1 when unknown */
+        struct pg_stack *stack; /* call stack of the first occurrence, or NULL */
 };
 
 /* Where a capability claim comes from. */
@@ -47,15 +47,15 @@ enum pg_cap_source {
 
 /* Evidence that the workload needs a capability. Strings are owned by the recording. */
 struct pg_cap_evidence {
-        int cap;                 /* CAP_* number */
+        int cap; /* CAP_* number */
         enum pg_cap_source source;
         enum pg_arch arch;
-        uint32_t slot;           /* the syscall that needed it */
-        char *detail;            /* decoded arguments and why: "bind(AF_INET, port 80)" */
-        char *note;              /* optional: "not needed under Docker's default sysctls" */
+        uint32_t slot; /* the syscall that needed it */
+        char *detail;  /* decoded arguments and why: "bind(AF_INET, port 80)" */
+        char *note;    /* optional: "not needed under Docker's default sysctls" */
         pid_t pid;
         int32_t exe;
-        uint64_t count;          /* how often this same evidence was seen */
+        uint64_t count; /* how often this same evidence was seen */
         struct pg_stack *stack;
 };
 
@@ -73,9 +73,9 @@ struct pg_fact {
 /* A process in the exec chain: which process started which, and what each ran. */
 struct pg_process {
         pid_t pid;
-        pid_t ppid;          /* 0 for the command itself */
+        pid_t ppid; /* 0 for the command itself */
         size_t n_exes;
-        int32_t *exes;       /* executable indexes, in exec order */
+        int32_t *exes; /* executable indexes, in exec order */
 };
 
 int pg_recording_new(struct pg_recording **ret);
@@ -100,8 +100,8 @@ const char *pg_recording_exe(const struct pg_recording *r, int32_t index);
 
 /* Syscalls. The hot path of the recorder: counts a stop, remembers the first occurrence.
  * Returns true when this (arch, slot) was seen for the first time. */
-bool pg_recording_add_syscall(struct pg_recording *r, enum pg_arch arch, uint32_t slot,
-                              pid_t pid, pid_t tid, int32_t exe);
+bool pg_recording_add_syscall(struct pg_recording *r, enum pg_arch arch, uint32_t slot, pid_t pid,
+                              pid_t tid, int32_t exe);
 /* Adds `count` occurrences at once (loading, merging). */
 int pg_recording_add_syscall_count(struct pg_recording *r, enum pg_arch arch, uint32_t slot,
                                    uint64_t count, pid_t pid, pid_t tid, int32_t exe);

@@ -15,11 +15,11 @@ struct pg_tracer;
 
 /* What a traced process is: shared by its threads. */
 struct pg_tproc {
-        pid_t pid;          /* tgid */
-        pid_t ppid;         /* traced parent process, 0 for the command */
-        char *exe;          /* path of the running executable (/proc/PID/exe at exec), or NULL */
-        int32_t exe_id;     /* observer-assigned index (the recorder's executable table), -1 */
-        unsigned refs;      /* threads pointing here */
+        pid_t pid;      /* tgid */
+        pid_t ppid;     /* traced parent process, 0 for the command */
+        char *exe;      /* path of the running executable (/proc/PID/exe at exec), or NULL */
+        int32_t exe_id; /* observer-assigned index (the recorder's executable table), -1 */
+        unsigned refs;  /* threads pointing here */
         void *observer_data;
 };
 
@@ -27,19 +27,21 @@ struct pg_tproc {
 struct pg_tracee {
         pid_t tid;
         struct pg_tproc *proc;
-        unsigned flags;      /* PG_TRACEE_* (tracer-private bits) */
-        /* The syscall in progress between an enter stop and the exit stop the observers asked for */
+        unsigned flags;          /* PG_TRACEE_* (tracer-private bits) */
+        uint32_t exit_observers; /* bit i: observer i asked for the current syscall's exit */
+        /* The syscall in progress between an enter stop and the exit stop the observers asked for
+         */
         enum pg_arch sc_arch;
         uint32_t sc_slot;
         uint64_t sc_args[6];
-        uint64_t sc_aux[4];  /* observer scratch carried from enter to exit (e.g. a decoded id) */
+        uint64_t sc_aux[4]; /* observer scratch carried from enter to exit (e.g. a decoded id) */
 };
 
 /* A syscall at its entry (seccomp stop or syscall-enter stop). */
 struct pg_syscall {
         enum pg_arch arch;
-        uint32_t slot;       /* number with the x32 bit stripped, < PG_SYSCALL_SLOTS */
-        uint64_t nr;         /* raw number as the kernel saw it */
+        uint32_t slot; /* number with the x32 bit stripped, < PG_SYSCALL_SLOTS */
+        uint64_t nr;   /* raw number as the kernel saw it */
         uint64_t args[6];
         uint64_t ip;
         uint64_t sp;
@@ -75,8 +77,7 @@ static inline void pg_syscall_set_add(struct pg_syscall_set *s, enum pg_arch a, 
 {
         s->bits[a][slot / 64] |= 1ull << (slot % 64);
 }
-static inline bool pg_syscall_set_has(const struct pg_syscall_set *s, enum pg_arch a,
-                                      uint32_t slot)
+static inline bool pg_syscall_set_has(const struct pg_syscall_set *s, enum pg_arch a, uint32_t slot)
 {
         return (s->bits[a][slot / 64] >> (slot % 64)) & 1u;
 }
@@ -92,9 +93,9 @@ struct pg_tracer_opts {
         /* Syscalls that may run without a stop (seccomp mode only): a committed profile's set
          * minus what observers must still see. NULL: stop on everything. */
         const struct pg_syscall_set *allowed;
-        bool pin_cpu;            /* run tracer and tracee on one CPU when it helps */
-        bool exit_with_command;  /* stop tracing when the command exits (leftovers are detached) */
-        bool forward_signals;    /* SIGINT/SIGTERM/SIGHUP to profgen go to the command (default) */
+        bool pin_cpu;           /* run tracer and tracee on one CPU when it helps */
+        bool exit_with_command; /* stop tracing when the command exits (leftovers are detached) */
+        bool forward_signals;   /* SIGINT/SIGTERM/SIGHUP to profgen go to the command (default) */
 };
 
 int pg_tracer_new(const struct pg_tracer_opts *opts, struct pg_tracer **ret);

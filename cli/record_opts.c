@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: MIT
+/* Record and generate options, from one table. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "profgen/cli.h"
+
+enum {
+        OPT_TRACE = 0x100,
+        OPT_RUNTIME,
+        OPT_NNP,
+        OPT_ERRNO,
+        OPT_ALLOW,
+        OPT_NO_COMPANIONS,
+        OPT_TRACING,
+};
+
+const struct option pg_cli_record_longopts[] = {
+    {"output", required_argument, NULL, 'o'},
+    {"trace", required_argument, NULL, OPT_TRACE},
+    {"runtime", required_argument, NULL, OPT_RUNTIME},
+    {"no-new-privileges", no_argument, NULL, OPT_NNP},
+    {"errno", required_argument, NULL, OPT_ERRNO},
+    {"allow", required_argument, NULL, OPT_ALLOW},
+    {"no-companions", no_argument, NULL, OPT_NO_COMPANIONS},
+    {"tracing", required_argument, NULL, OPT_TRACING},
+    {"quiet", no_argument, NULL, 'q'},
+    {0},
+};
+const char pg_cli_record_shortopts[] = "o:q";
+
+void pg_cli_record_usage(FILE *f)
+{
+        fputs("  -o, --output PATH        seccomp profile to write (default profile.json); the\n"
+              "                           capability list goes beside it as PATH.caps\n"
+              "      --trace PATH         also save the recording (JSON) for generate/explain\n"
+              "      --runtime LIST       runtimes the profile must start under: runc, crun,\n"
+              "                           podman, docker, all (default), none (profgen run only)\n"
+              "      --no-new-privileges  the container runs with no-new-privileges\n"
+              "      --errno N|ENOSYS|EPERM  errno of denied syscalls (default ENOSYS)\n"
+              "      --allow NAME         also allow syscall NAME (repeatable)\n"
+              "      --no-companions      leave out companion syscalls of timing-dependent paths\n"
+              "      --tracing MODE       auto (default), seccomp (one stop per syscall) or\n"
+              "                           ptrace (PTRACE_SYSCALL, no filter in the workload)\n"
+              "  -q, --quiet              no summary on stderr\n",
+              f);
+}
+
+void pg_cli_record_init(struct pg_cli_record *o)
+{
+        memset(o, 0, sizeof(*o));
+        o->output = "profile.json";
+        pg_generate_opts_init(&o->gen);
+        pg_session_opts_init(&o->session);
+}
+
+void pg_cli_record_clear(struct pg_cli_record *o)
+{
+        for (size_t i = 0; i < o->n_extra; i++)
+                free(o->extra[i]);
+        free(o->extra);
+        o->extra = NULL;
+        o->n_extra = 0;
+}
+
+static int parse_errno(const char *arg, int *ret)
+{
+        if (strcmp(arg, "ENOSYS") == 0)
+                *ret = ENOSYS;
+        else if (strcmp(arg, "EPERM") == 0)
+                *ret = EPERM;
+        else {
+                char *end;
+                long v = strtol(arg, &end, 10);
+                if (*arg == '\0' || *end != '\0' || v < 1 || v > 4095)
+                        return -EINVAL;
+                *ret = (int)v;
+        }
+        return 0;
+}
+
+static int add_extra(struct pg_cli_record *o, const char *name)
+{
+        char **ne = realloc(o->extra, (o->n_extra + 2) * sizeof(*ne));
+        if (!ne)
+                return -ENOMEM;
+        o->extra = ne;
+        ne[o->n_extra] = strdup(name);
+        ne[++o->n_extra] = NULL;
+        o->gen.extra = o->extra;
+        return 0;
+}
+
+static int parse_tracing(const char *arg, enum pg_trace_mode *ret)
+{
+        if (strcmp(arg, "auto") == 0)
+                *ret = PG_TRACE_AUTO;
+        else if (strcmp(arg, "seccomp") == 0)
+                *ret = PG_TRACE_SECCOMP;
+        else if (strcmp(arg, "ptrace") == 0)
+                *ret = PG_TRACE_PTRACE;
+        else
+                return -EINVAL;
+        return 0;
+}
+
+int pg_cli_record_option(struct pg_cli_record *o, int opt, const char *arg)
+{
+        int r = 0;
+        switch (opt) {
+        case 'o':
+                o->output = arg;
+                break;
+        case 'q':
+                o->quiet = true;
+                break;
+        case OPT_TRACE:
+                o->trace = arg;
+                break;
+        case OPT_RUNTIME:
+                if ((r = pg_runtime_parse(arg, &o->gen.runtimes)) < 0)
+                        fprintf(stderr,
+                                "profgen: --runtime: unknown runtime in `%s` (expected "
+                                "runc, crun, podman, docker, containerd, cri-o, all or "
+                                "none)\n",
+                                arg);
+                break;
+        case OPT_NNP:
+                o->gen.no_new_privileges = true;
+                break;
+        case OPT_ERRNO:
+                if ((r = parse_errno(arg, &o->gen.default_errno)) < 0)
+                        fprintf(stderr,
+                                "profgen: --errno: expected ENOSYS, EPERM or a number "
+                                "1-4095, got `%s`\n",
+                                arg);
+                break;
+        case OPT_ALLOW:
+                r = add_extra(o, arg);
+                break;
+        case OPT_NO_COMPANIONS:
+                o->gen.no_companions = true;
+                break;
+        case OPT_TRACING:
+                if ((r = parse_tracing(arg, &o->session.mode)) < 0)
+                        fprintf(stderr,
+                                "profgen: --tracing: expected auto, seccomp or ptrace, "
+                                "got `%s`\n",
+                                arg);
+                break;
+        default:
+                return 0;
+        }
+        return r < 0 ? -1 : 1;
+}

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/* A recording session: the tracer with its observers (recorder, and the capability watcher and
+ * unwinder where enabled) wired together, run over a command. Used by record, check and verify. */
+#pragma once
+
+#include <stdbool.h>
+
+#include "profgen/error.h"
+#include "profgen/recording.h"
+#include "profgen/tracer.h"
+
+struct pg_session_opts {
+        enum pg_trace_mode mode;
+        /* Syscalls that need no stop (from a committed profile: --baseline); NULL for none. */
+        const struct pg_syscall_set *baseline;
+        bool pin_cpu;
+};
+
+void pg_session_opts_init(struct pg_session_opts *o);
+
+/* Runs argv under the tracer and returns what it recorded, whatever the command's fate (a workload
+ * that was killed still yields its recording). *ret_status: see pg_tracer_run. */
+int pg_session_record(char *const *argv, const struct pg_session_opts *opts,
+                      struct pg_recording **ret_rec, int *ret_status, struct pg_error **err);

@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: MIT
+/* The one event loop: init, `while (dispatch(next_event()))`, finish. waitpid status → an event
+ * enum → one switch. Observers (the recorder, the capability watcher, the unwinder) plug in
+ * without touching the loop. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "profgen/cleanup.h"
+#include "profgen/seccomp_bpf.h"
+#include "profgen/spawn.h"
+#include "profgen/tracee_table.h"
+#include "tracer_internal.h"
+
+enum pg_event {
+        PG_EV_DONE,        /* no traced thread is left: the loop ends */
+        PG_EV_INTERRUPTED, /* waitpid was interrupted by a signal to profgen: wait again */
+        PG_EV_GONE,        /* a thread exited or was killed: drop it */
+        PG_EV_SECCOMP,     /* seccomp stop: a syscall at entry, the one stop of the fast path */
+        PG_EV_SYSCALL,     /* syscall-enter or syscall-exit stop (PTRACE_SYSCALL) */
+        PG_EV_CLONE,       /* fork, vfork or clone: a new process or thread */
+        PG_EV_EXEC,        /* a successful execve (maybe from a non-leader thread) */
+        PG_EV_STOP,        /* PTRACE_EVENT_STOP: group-stop, new tracee's first stop, interrupt */
+        PG_EV_SIGNAL,      /* signal-delivery-stop: pass the signal on */
+        PG_EV_OTHER,       /* another ptrace event (vfork-done, exit): resume */
+};
+
+struct pg_stop {
+        pid_t tid;
+        int status;
+        enum pg_event ev;
+};
+
+/* The signal handler needs to know where to forward signals: the only global state, set while a
+ * trace runs. kill(2) is async-signal-safe. */
+static volatile pid_t forward_pid;
+
+static void forward_signal(int sig)
+{
+        if (forward_pid > 0)
+                kill(forward_pid, sig);
+}
+
+int pg_tracer_new(const struct pg_tracer_opts *opts, struct pg_tracer **ret)
+{
+        struct pg_tracer *t = calloc(1, sizeof(*t));
+        if (!t)
+                return -ENOMEM;
+        if (opts)
+                t->opts = *opts;
+        t->status_fd = -1;
+        if (pg_arch_syscall_slot(pg_arch_native(), "execve", &t->execve_slot) < 0) {
+                free(t);
+                return -ENOSYS;
+        }
+        if (pg_tracee_table_new(&t->tab) < 0) {
+                free(t);
+                return -ENOMEM;
+        }
+        *ret = t;
+        return 0;
+}
+
+void pg_tracer_free(struct pg_tracer *t)
+{
+        if (!t)
+                return;
+        pg_tracee_table_free(t->tab);
+        pg_seccomp_bpf_free(&t->prog);
+        free(t->obs);
+        free(t->early);
+        free(t->mode_note);
+        free(t->failure_msg);
+        if (t->status_fd >= 0)
+                close(t->status_fd);
+        free(t);
+}
+
+int pg_tracer_add_observer(struct pg_tracer *t, const struct pg_observer *obs)
+{
+        if (t->n_obs >= 32)
+                return -E2BIG;
+        struct pg_observer *no = realloc(t->obs, (t->n_obs + 1) * sizeof(*no));
+        if (!no)
+                return -ENOMEM;
+        t->obs = no;
+        t->obs[t->n_obs++] = *obs;
+        return 0;
+}
+
+const char *pg_tracer_mode_name(const struct pg_tracer *t)
+{
+        return t->seccomp ? "seccomp" : "ptrace";
+}
+
+const char *pg_tracer_mode_note(const struct pg_tracer *t)
+{
+        return t->mode_note;
+}
+
+static enum pg_event classify(int status)
+{
+        if (WIFEXITED(status) || WIFSIGNALED(status))
+                return PG_EV_GONE;
+        int sig = WSTOPSIG(status);
+        switch (status >> 16) {
+        case 0:
+                return sig == (SIGTRAP | 0x80) ? PG_EV_SYSCALL : PG_EV_SIGNAL;
+        case PTRACE_EVENT_SECCOMP:
+                return PG_EV_SECCOMP;
+        case PTRACE_EVENT_FORK:
+        case PTRACE_EVENT_VFORK:
+        case PTRACE_EVENT_CLONE:
+                return PG_EV_CLONE;
+        case PTRACE_EVENT_EXEC:
+                return PG_EV_EXEC;
+        case PTRACE_EVENT_STOP:
+                return PG_EV_STOP;
+        default:
+                return PG_EV_OTHER;
+        }
+}
+
+static struct pg_stop next_event(void)
+{
+        struct pg_stop s = {0};
+        s.tid = waitpid(-1, &s.status, __WALL);
+        if (s.tid < 0)
+                s.ev = errno == EINTR ? PG_EV_INTERRUPTED : PG_EV_DONE;
+        else
+                s.ev = classify(s.status);
+        return s;
+}
+
+/* Restarts a stopped thread: PTRACE_SYSCALL when an exit stop (or, in ptrace mode, any syscall
+ * stop) is wanted, PTRACE_CONT otherwise. ESRCH means it was killed meanwhile: its exit follows. */
+void pg_tracer_resume(struct pg_tracer *tr, struct pg_tracee *t, pid_t tid, int sig)
+{
+        bool syscall_stops = t && (t->flags & PG_TRACEE_WANT_EXIT);
+        if (!tr->seccomp && tr->cmd_execed)
+                syscall_stops = true;
+        ptrace(syscall_stops ? PTRACE_SYSCALL : PTRACE_CONT, tid, 0L, (long)sig);
+}
+
+static bool dispatch(struct pg_tracer *tr, const struct pg_stop *s)
+{
+        struct pg_tracee *t = s->ev == PG_EV_DONE ? NULL : pg_tracee_table_get(tr->tab, s->tid);
+        switch (s->ev) {
+        case PG_EV_DONE:
+                return false;
+        case PG_EV_INTERRUPTED:
+                return true;
+        case PG_EV_GONE:
+                pg_tracer_on_gone(tr, t, s->tid, s->status);
+                return true;
+        case PG_EV_SECCOMP:
+        case PG_EV_SYSCALL:
+                pg_tracer_on_syscall(tr, t, s->tid, s->ev == PG_EV_SECCOMP);
+                return true;
+        case PG_EV_CLONE:
+                pg_tracer_on_clone(tr, t, s->tid, s->status >> 16);
+                return true;
+        case PG_EV_EXEC:
+                pg_tracer_on_exec(tr, s->tid);
+                return true;
+        case PG_EV_STOP:
+                pg_tracer_on_ptrace_stop(tr, t, s->tid, WSTOPSIG(s->status));
+                return true;
+        case PG_EV_SIGNAL:
+                pg_tracer_on_signal(tr, t, s->tid, WSTOPSIG(s->status));
+                return true;
+        case PG_EV_OTHER:
+                pg_tracer_resume(tr, t, s->tid, 0);
+                return true;
+        }
+        return true;
+}
+
+/* Seizes the stopped child with every option the loop relies on, then lets it go on. */
+static int seize(struct pg_tracer *tr, struct pg_error **err)
+{
+        int st;
+        if (waitpid(tr->cmd_pid, &st, WSTOPPED) < 0 || !WIFSTOPPED(st))
+                return pg_error_set(err, -ECHILD, "the command's process ended before tracing");
+        long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |
+                    PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL;
+        if (tr->want_seccomp)
+                opts |= PTRACE_O_TRACESECCOMP;
+        if (ptrace(PTRACE_SEIZE, tr->cmd_pid, 0L, opts) < 0) {
+                int e = errno;
+                kill(tr->cmd_pid, SIGKILL);
+                waitpid(tr->cmd_pid, &st, 0);
+                return pg_error_set(err, -e, "cannot trace the command (ptrace seize): %s%s",
+                                    strerror(e),
+                                    e == EPERM ? " (ptrace may be forbidden here: a container "
+                                                 "needs SYS_PTRACE or a seccomp profile that "
+                                                 "allows ptrace)"
+                                               : "");
+        }
+        struct pg_tracee *t = pg_tracee_table_add(tr->tab, tr->cmd_pid, NULL);
+        if (!t)
+                return pg_error_set(err, -ENOMEM, "out of memory");
+        t->flags |= PG_TRACEE_NEW;
+        pg_tracer_notify_spawn(tr, NULL, t, false);
+        kill(tr->cmd_pid, SIGCONT);
+        return 0;
+}
+
+static int prepare_filter(struct pg_tracer *tr, struct pg_error **err)
+{
+        tr->want_seccomp = tr->opts.mode != PG_TRACE_PTRACE;
+        if (!tr->want_seccomp)
+                return 0;
+        return pg_seccomp_bpf_build(tr->opts.allowed, &tr->prog, err);
+}
+
+static void install_forwarding(struct pg_tracer *tr, struct sigaction *saved)
+{
+        static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+        struct sigaction sa = {0};
+        sa.sa_handler = forward_signal;
+        sigemptyset(&sa.sa_mask);
+        forward_pid = tr->cmd_pid;
+        for (size_t i = 0; i < 3; i++)
+                sigaction(sigs[i], tr->opts.forward_signals ? &sa : NULL, &saved[i]);
+}
+
+static void restore_forwarding(const struct sigaction *saved)
+{
+        static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+        forward_pid = 0;
+        for (size_t i = 0; i < 3; i++)
+                sigaction(sigs[i], &saved[i], NULL);
+}
+
+int pg_tracer_run(struct pg_tracer *tr, char *const *argv, int *ret_status, struct pg_error **err)
+{
+        _cleanup_free_ char *path = NULL;
+        int r = pg_spawn_resolve(argv[0], &path, err);
+        if (r == -ENOENT || r == -EACCES) {
+                *ret_status = r == -ENOENT ? 127 : 126;
+                return 0;
+        }
+        if (r < 0)
+                return r;
+        r = prepare_filter(tr, err);
+        if (r < 0)
+                return r;
+        struct sigaction saved[3];
+        r = pg_spawn_start(path, argv, tr->want_seccomp ? &tr->prog : NULL, &tr->cmd_pid,
+                           &tr->status_fd, err);
+        if (r < 0)
+                return r;
+        install_forwarding(tr, saved);
+        r = seize(tr, err);
+        if (r == 0) {
+                struct pg_stop s;
+                do
+                        s = next_event();
+                while (dispatch(tr, &s));
+        }
+        restore_forwarding(saved);
+        for (size_t i = 0; i < tr->n_obs; i++)
+                if (tr->obs[i].finish)
+                        tr->obs[i].finish(tr->obs[i].userdata);
+        if (r < 0)
+                return r;
+        if (tr->failure)
+                return pg_error_set(err, tr->failure, "%s",
+                                    tr->failure_msg ? tr->failure_msg : "tracer failure");
+        if (tr->exec_errno)
+                pg_error_set(err, -tr->exec_errno, "cannot execute `%s`: %s", argv[0],
+                             strerror(tr->exec_errno));
+        *ret_status = tr->cmd_status;
+        return 0;
+}

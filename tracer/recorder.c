@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: MIT
+#include "profgen/recorder.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct pg_recorder {
+        struct pg_recording *rec;
+        struct pg_observer obs;
+        uint32_t sigaction_slot[PG_ARCH_COUNT]; /* UINT32_MAX where the arch has none */
+        int error;                              /* first allocation failure, reported at finish */
+};
+
+/* Signals whose default action ends the process: a handler for one of them often cleans up and
+ * re-raises the signal, a path a single recording can miss (runtimes.md). */
+static bool default_is_fatal(uint64_t sig)
+{
+        switch (sig) {
+        case SIGHUP:
+        case SIGINT:
+        case SIGQUIT:
+        case SIGILL:
+        case SIGTRAP:
+        case SIGABRT:
+        case SIGBUS:
+        case SIGFPE:
+        case SIGUSR1:
+        case SIGSEGV:
+        case SIGUSR2:
+        case SIGPIPE:
+        case SIGALRM:
+        case SIGTERM:
+        case SIGXCPU:
+        case SIGXFSZ:
+        case SIGVTALRM:
+        case SIGPROF:
+        case SIGSYS:
+                return true;
+        default:
+                return false;
+        }
+}
+
+static void note_sigaction(struct pg_recorder *r, struct pg_tracee *t, const struct pg_syscall *sc)
+{
+        uint64_t handler = 0;
+        bool wide = sc->arch != PG_ARCH_X86 && sc->arch != PG_ARCH_ARM;
+        if (!sc->args[1] || !default_is_fatal(sc->args[0]) ||
+            pg_recording_has_fact(r->rec, PG_FACT_FATAL_SIGNAL_HANDLER))
+                return;
+        /* The kernel's struct sigaction starts with the handler (a pointer of the arch's size). */
+        if (pg_tracee_read(t, sc->args[1], &handler, wide ? 8 : 4) <= 0)
+                return;
+        if (handler == (uintptr_t)SIG_DFL || handler == (uintptr_t)SIG_IGN)
+                return;
+        char detail[96];
+        snprintf(detail, sizeof(detail), "rt_sigaction(%s, handler)",
+                 sigabbrev_np((int)sc->args[0]) ? sigabbrev_np((int)sc->args[0]) : "?");
+        struct pg_fact f = {.key = (char *)PG_FACT_FATAL_SIGNAL_HANDLER,
+                            .arch = sc->arch,
+                            .slot = sc->slot,
+                            .detail = detail,
+                            .pid = t->proc->pid,
+                            .exe = t->proc->exe_id};
+        if (pg_recording_add_fact(r->rec, &f) < 0 && !r->error)
+                r->error = -ENOMEM;
+}
+
+static bool on_enter(void *ud, struct pg_tracee *t, const struct pg_syscall *sc)
+{
+        struct pg_recorder *r = ud;
+        pg_recording_add_syscall(r->rec, sc->arch, sc->slot, t->proc->pid, t->tid, t->proc->exe_id);
+        if (sc->slot == r->sigaction_slot[sc->arch])
+                note_sigaction(r, t, sc);
+        return false;
+}
+
+static void on_spawn(void *ud, struct pg_tracee *parent, struct pg_tracee *child, bool thread)
+{
+        struct pg_recorder *r = ud;
+        if (!thread &&
+            pg_recording_add_process(r->rec, child->proc->pid, parent ? parent->proc->pid : 0) < 0)
+                r->error = -ENOMEM;
+}
+
+static void on_exec(void *ud, struct pg_tracee *t)
+{
+        struct pg_recorder *r = ud;
+        int32_t id = -1;
+        if (t->proc->exe && pg_recording_intern_exe(r->rec, t->proc->exe, &id) < 0)
+                r->error = -ENOMEM;
+        t->proc->exe_id = id;
+        if (pg_recording_process_exec(r->rec, t->proc->pid, id) < 0)
+                r->error = -ENOMEM;
+}
+
+int pg_recorder_new(struct pg_recording *rec, struct pg_recorder **ret)
+{
+        struct pg_recorder *r = calloc(1, sizeof(*r));
+        if (!r)
+                return -ENOMEM;
+        r->rec = rec;
+        for (int a = 0; a < PG_ARCH_COUNT; a++)
+                if (pg_arch_syscall_slot(a, "rt_sigaction", &r->sigaction_slot[a]) < 0)
+                        r->sigaction_slot[a] = UINT32_MAX;
+        r->obs = (struct pg_observer){
+            .name = "recorder",
+            .userdata = r,
+            .syscall_enter = on_enter,
+            .spawn = on_spawn,
+            .exec = on_exec,
+        };
+        *ret = r;
+        return 0;
+}
+
+void pg_recorder_free(struct pg_recorder *r)
+{
+        free(r);
+}
+
+const struct pg_observer *pg_recorder_observer(struct pg_recorder *r)
+{
+        return &r->obs;
+}

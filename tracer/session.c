@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: MIT
+#include "profgen/session.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "profgen/cleanup.h"
+#include "profgen/recorder.h"
+
+void pg_session_opts_init(struct pg_session_opts *o)
+{
+        memset(o, 0, sizeof(*o));
+        o->mode = PG_TRACE_AUTO;
+}
+
+int pg_session_record(char *const *argv, const struct pg_session_opts *opts,
+                      struct pg_recording **ret_rec, int *ret_status, struct pg_error **err)
+{
+        _cleanup_recording_ struct pg_recording *rec = NULL;
+        _cleanup_recorder_ struct pg_recorder *recorder = NULL;
+        _cleanup_tracer_ struct pg_tracer *tracer = NULL;
+        struct pg_tracer_opts topts = {
+            .mode = opts->mode,
+            .allowed = opts->baseline,
+            .pin_cpu = opts->pin_cpu,
+            .forward_signals = true,
+        };
+        int r = pg_recording_new(&rec);
+        if (r == 0)
+                r = pg_recording_set_command(rec, argv);
+        if (r == 0)
+                r = pg_recorder_new(rec, &recorder);
+        if (r == 0)
+                r = pg_tracer_new(&topts, &tracer);
+        if (r == 0)
+                r = pg_tracer_add_observer(tracer, pg_recorder_observer(recorder));
+        if (r < 0)
+                return pg_error_set(err, r, "cannot set up the tracer: %s", strerror(-r));
+        int status = 0;
+        r = pg_tracer_run(tracer, argv, &status, err);
+        if (r < 0)
+                return r;
+        pg_recording_set_exit_status(rec, status);
+        pg_recording_set_tracing(rec, pg_tracer_mode_name(tracer));
+        if (pg_tracer_mode_note(tracer))
+                pg_recording_add_note(rec, pg_tracer_mode_note(tracer));
+        *ret_rec = TAKE_PTR(rec);
+        *ret_status = status;
+        return 0;
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/* Shared between the tracer's own files (loop.c and events.c); not a public interface. */
+#pragma once
+
+#include <linux/filter.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "profgen/tracer.h"
+
+struct pg_tracee_table;
+
+enum {
+        PG_TRACEE_NEW = 1u << 0,       /* waiting for its first (attach) stop */
+        PG_TRACEE_WANT_EXIT = 1u << 1, /* an observer asked for this syscall's exit stop */
+};
+
+struct pg_tracer {
+        struct pg_tracer_opts opts;
+        struct pg_observer *obs;
+        size_t n_obs;
+        struct pg_tracee_table *tab;
+        struct sock_fprog prog;
+        bool want_seccomp; /* a filter is given to the child */
+        bool seccomp;      /* ... and it was installed: one stop per syscall */
+        pid_t cmd_pid;
+        int status_fd;
+        bool cmd_execed; /* the command's own execve succeeded */
+        int cmd_status;  /* shell convention */
+        int exec_errno;  /* the command could not be executed */
+        char *mode_note;
+        int failure; /* negative errno: the tracer must stop */
+        char *failure_msg;
+        /* threads that stopped before their parent's clone event was seen: left stopped */
+        pid_t *early;
+        size_t n_early;
+        uint32_t execve_slot; /* native execve, recorded for the command's own exec */
+        uint64_t invalid_nrs; /* stops with a number no architecture knows */
+};
+
+void pg_tracer_resume(struct pg_tracer *tr, struct pg_tracee *t, pid_t tid, int sig);
+void pg_tracer_notify_spawn(struct pg_tracer *tr, struct pg_tracee *parent, struct pg_tracee *child,
+                            bool thread);
+void pg_tracer_on_gone(struct pg_tracer *tr, struct pg_tracee *t, pid_t tid, int status);
+void pg_tracer_on_syscall(struct pg_tracer *tr, struct pg_tracee *t, pid_t tid, bool seccomp_stop);
+void pg_tracer_on_clone(struct pg_tracer *tr, struct pg_tracee *t, pid_t tid, int event);
+void pg_tracer_on_exec(struct pg_tracer *tr, pid_t tid);
+void pg_tracer_on_ptrace_stop(struct pg_tracer *tr, struct pg_tracee *t, pid_t tid, int sig);
+void pg_tracer_on_signal(struct pg_tracer *tr, struct pg_tracee *t, pid_t tid, int sig);
