@@ -190,7 +190,8 @@ def log(msg: str) -> None:
 def bench_workload(rn: Runner, wl: Workload, vs: list[Variant], reps: int) -> dict:
     argv = wl.quick if rn.a.quick else wl.full
     d = rn.work / wl.name
-    d.mkdir(exist_ok=True)
+    shutil.rmtree(d, ignore_errors=True)  # outputs of an earlier run must not be compared
+    d.mkdir()
     base = d / "base.json"
     info: dict = {"argv": argv}
     native = next(v for v in vs if v.name == "native")
@@ -213,7 +214,7 @@ def bench_workload(rn: Runner, wl: Workload, vs: list[Variant], reps: int) -> di
     a, b = d / "profgen.json", d / "profgen-baseline.json"
     if a.exists() and b.exists():
         same = a.read_bytes() == b.read_bytes()
-        ca, cb = a.with_suffix(".caps"), b.with_suffix(".caps")
+        ca, cb = a.with_suffix(".caps"), b.with_suffix(".caps")  # product.md: .json -> .caps
         if ca.exists() or cb.exists():
             same = same and ca.exists() and cb.exists() and ca.read_bytes() == cb.read_bytes()
         info["baseline_profile_equal"] = same
@@ -239,7 +240,8 @@ def scaling(rn: Runner, bindir: Path, vs: list[Variant]) -> list[dict]:
     reps = 1 if rn.a.quick else 3
     rows = []
     d = rn.work / "scaling"
-    d.mkdir(exist_ok=True)
+    shutil.rmtree(d, ignore_errors=True)
+    d.mkdir()
     log("scaling:")
     for what, n, argv in cases:
         runs = [rn.once(f"scale-{n}", pg, argv, r, out=d / "s.json") for r in range(reps)]
@@ -249,7 +251,7 @@ def scaling(rn: Runner, bindir: Path, vs: list[Variant]) -> list[dict]:
             row["hwm_kb"] = statistics.median(r.hwm_kb for r in good)
         if good:
             row["wall"] = statistics.median(r.wall for r in good)
-        if (d / "s.json").exists() and good:
+        if (d / "s.json").exists() and len(good) == len(runs):
             try:
                 prof = json.loads((d / "s.json").read_text())
                 row["names"] = sum(len(s.get("names", [])) for s in prof.get("syscalls", []))
@@ -408,7 +410,7 @@ def report(a, wls, vs, s, infos, scale, started, elapsed, repo) -> str:
             L.append(f"| {wl.name} | {'-' if eq is None else 'yes' if eq else 'NO'} |")
     if scale:
         L += ["", "## profgen peak RSS against processes and distinct syscalls", "",
-              "| what | n | profgen RSS (MiB) | wall (s) | syscall names in profile | command |",
+              "| what | n | profgen RSS (MiB) | wall (s) | names in the written profile | command |",
               "|---|---:|---:|---:|---:|---|"]
         for r in scale:
             L.append(f"| {r['what']} | {r['n']} | "
@@ -456,6 +458,7 @@ def main() -> int:
     scale = [] if a.no_scaling else scaling(rn, bindir, vs)
     s = summarise(rn.runs, wls, vs)
     text = report(a, wls, vs, s, infos, scale, started, time.monotonic() - t0, Path(a.repo))
+    text = text.replace(str(Path(a.repo).resolve()) + "/", "")  # paths relative to the repo
     print(text)
     if a.out:
         Path(a.out).write_text(text)
