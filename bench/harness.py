@@ -42,6 +42,7 @@ class Variant:
     writes_profile: bool = False
     available: bool = True
     why_not: str = ""
+    default: bool = True       # run unless --variants names others
 
 
 @dataclasses.dataclass
@@ -113,15 +114,25 @@ def variants(a: argparse.Namespace, bindir: Path) -> list[Variant]:
         Variant("floor-split", "floor, tracer and workload pinned to two different CPUs",
                 [floor, "--pin=split", "--"], available=(os.cpu_count() or 1) > 1,
                 why_not="one CPU"),
+        Variant("floor-spin", "floor, polling waitpid for 50 us before blocking (experiment)",
+                [floor, "--spin=50", "--"], default=False),
         Variant("strace", "strace -f -o /dev/null", ["strace", "-f", "-o", "/dev/null", "--"],
                 available=has_strace, why_not="strace not installed"),
         Variant("strace-c", "strace -f -c -o /dev/null",
                 ["strace", "-f", "-c", "-o", "/dev/null", "--"], available=has_strace,
                 why_not="strace not installed"),
     ]
+    for spec in a.extra or []:
+        name, _, opts = spec.partition("=")
+        vs.insert(3, Variant(f"profgen-{name}", f"profgen record {opts}",
+                             [pg, "record", *shlex.split(opts), "-o", "{out}", "--"],
+                             writes_profile=True))
     if a.variants:
-        keep = set(a.variants.split(",")) | {"native"}
+        keep = set(a.variants.split(",")) | {"native"} | {
+            f"profgen-{x.partition('=')[0]}" for x in a.extra or []}
         vs = [v for v in vs if v.name in keep]
+    else:
+        vs = [v for v in vs if v.default]
     return vs
 
 
@@ -431,6 +442,8 @@ def main() -> int:
     ap.add_argument("--only", help="comma-separated workloads to run")
     ap.add_argument("--variants", help="comma-separated variants to run (native is implied)")
     ap.add_argument("--no-scaling", action="store_true")
+    ap.add_argument("--extra", action="append", metavar="NAME=OPTIONS",
+                    help="also time `profgen record OPTIONS` as variant profgen-NAME")
     ap.add_argument("--timeout", type=float, help="per-run limit in seconds")
     ap.add_argument("--command-line", default="bench/run.sh")
     ap.add_argument("--repo", default=str(Path(__file__).resolve().parent.parent))
