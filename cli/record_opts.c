@@ -15,6 +15,7 @@ enum {
         OPT_ALLOW,
         OPT_NO_COMPANIONS,
         OPT_TRACING,
+        OPT_PIN_CPU,
 };
 
 const struct option pg_cli_record_longopts[] = {
@@ -44,6 +45,8 @@ void pg_cli_record_usage(FILE *f)
               "      --no-companions      leave out companion syscalls of timing-dependent paths\n"
               "      --tracing MODE       auto (default), seccomp (one stop per syscall) or\n"
               "                           ptrace (PTRACE_SYSCALL, no filter in the workload)\n"
+              "      --pin-cpu            run profgen and the workload on one CPU (cheaper stops,\n"
+              "                           no parallelism for the workload)\n"
               "  -q, --quiet              no summary on stderr\n",
               f);
 }
@@ -139,6 +142,9 @@ int pg_cli_record_option(struct pg_cli_record *o, int opt, const char *arg)
                 break;
         case OPT_ALLOW:
                 r = add_extra(o, arg);
+                break;
+        case OPT_PIN_CPU:
+                o->session.pin_cpu = true;
                 break;
         case OPT_NO_COMPANIONS:
                 o->gen.no_companions = true;

@@ -37,6 +37,8 @@ const char *pg_reason_name(enum pg_reason r)
                 return "companion";
         case PG_REASON_EXTRA:
                 return "extra";
+        case PG_REASON_BASELINE:
+                return "baseline";
         }
         return "?";
 }
@@ -83,7 +85,8 @@ static int add_observed(struct builder *b, const struct pg_recording *rec, struc
                 const struct pg_arch_info *ai = pg_arch_info(a);
                 bool seen = false;
                 for (uint32_t s = 0; s < PG_SYSCALL_SLOTS; s++) {
-                        if (!pg_recording_syscall(rec, a, s))
+                        bool obs = pg_recording_syscall(rec, a, s) != NULL;
+                        if (!obs && !pg_recording_is_baseline(rec, a, s))
                                 continue;
                         const char *name = pg_arch_syscall_name(a, s);
                         if (!name)
@@ -93,7 +96,10 @@ static int add_observed(struct builder *b, const struct pg_recording *rec, struc
                                                     "(upgrade libseccomp)",
                                                     s + ai->nr_bias, ai->name, v->major, v->minor,
                                                     v->micro);
-                        if (add(b, name, PG_REASON_OBSERVED, NULL) < 0)
+                        if (add(b, name, obs ? PG_REASON_OBSERVED : PG_REASON_BASELINE,
+                                obs ? NULL
+                                    : "in the baseline profile: ran without a stop, not "
+                                      "re-observed") < 0)
                                 return -ENOMEM;
                         seen = true;
                 }

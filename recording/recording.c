@@ -24,6 +24,7 @@ struct pg_recording {
         size_t n_caps;
         struct pg_process *procs;
         size_t n_procs;
+        uint64_t baseline[PG_ARCH_COUNT][PG_SYSCALL_SLOTS / 64];
 };
 
 /* Grows an array of `size`-byte elements by one; returns the new element (zeroed) or NULL. */
@@ -296,6 +297,19 @@ bool pg_recording_has_arch(const struct pg_recording *r, enum pg_arch arch)
                 if (r->sys[arch][s].count)
                         return true;
         return false;
+}
+
+void pg_recording_add_baseline(struct pg_recording *r, enum pg_arch arch, uint32_t slot)
+{
+        if ((unsigned)arch < PG_ARCH_COUNT && slot < PG_SYSCALL_SLOTS)
+                r->baseline[arch][slot / 64] |= 1ull << (slot % 64);
+}
+
+bool pg_recording_is_baseline(const struct pg_recording *r, enum pg_arch arch, uint32_t slot)
+{
+        if ((unsigned)arch >= PG_ARCH_COUNT || slot >= PG_SYSCALL_SLOTS)
+                return false;
+        return (r->baseline[arch][slot / 64] >> (slot % 64)) & 1u;
 }
 
 static bool str_eq(const char *a, const char *b)

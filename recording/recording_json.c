@@ -81,6 +81,19 @@ static json_t *syscalls_json(const struct pg_recording *r)
         return arr;
 }
 
+static json_t *baseline_json(const struct pg_recording *r)
+{
+        json_t *arr = json_array();
+        for (int a = 0; arr && a < PG_ARCH_COUNT; a++)
+                for (uint32_t s = 0; s < PG_SYSCALL_SLOTS; s++)
+                        if (pg_recording_is_baseline(r, a, s)) {
+                                json_t *o = json_object();
+                                set_syscall(o, a, s);
+                                json_array_append_new(arr, o);
+                        }
+        return arr;
+}
+
 static json_t *facts_json(const struct pg_recording *r)
 {
         json_t *arr = json_array();
@@ -160,6 +173,7 @@ int pg_recording_save(const struct pg_recording *r, const char *path, struct pg_
         json_object_set_new(o, "executables", exes);
         json_object_set_new(o, "processes", processes_json(r));
         json_object_set_new(o, "syscalls", syscalls_json(r));
+        json_object_set_new(o, "baseline", baseline_json(r));
         json_object_set_new(o, "facts", facts_json(r));
         json_object_set_new(o, "capabilities", caps_json(r));
         _cleanup_free_ char *text = json_dumps(o, JSON_INDENT(1) | JSON_PRESERVE_ORDER);

@@ -109,6 +109,22 @@ static int load_syscalls(struct loader *l, json_t *arr)
         return 0;
 }
 
+static int load_baseline(struct loader *l, json_t *arr)
+{
+        size_t i;
+        json_t *o;
+        json_array_foreach(arr, i, o)
+        {
+                enum pg_arch arch;
+                uint32_t slot;
+                int r = get_syscall(l, o, "baseline", i, &arch, &slot);
+                if (r < 0)
+                        return r;
+                pg_recording_add_baseline(l->rec, arch, slot);
+        }
+        return 0;
+}
+
 static int load_facts(struct loader *l, json_t *arr)
 {
         size_t i;
@@ -242,7 +258,7 @@ static int check_root(struct loader *l, json_t *root)
                                        "(this profgen reads version %d)",
                                        l->path, (long long)version, PG_RECORDING_VERSION);
         static const char *const arrays[] = {"command", "executables",  "processes", "syscalls",
-                                             "facts",   "capabilities", "notes"};
+                                             "facts",   "capabilities", "notes",     "baseline"};
         for (size_t i = 0; i < sizeof(arrays) / sizeof(arrays[0]); i++) {
                 json_t *v = json_object_get(root, arrays[i]);
                 if (v && !json_is_array(v))
@@ -274,6 +290,8 @@ int pg_recording_load(const char *path, struct pg_recording **ret, struct pg_err
                 r = load_processes(&l, json_object_get(root, "processes"));
         if (r == 0)
                 r = load_syscalls(&l, json_object_get(root, "syscalls"));
+        if (r == 0)
+                r = load_baseline(&l, json_object_get(root, "baseline"));
         if (r == 0)
                 r = load_facts(&l, json_object_get(root, "facts"));
         if (r == 0)

@@ -21,6 +21,8 @@ static int merge_syscalls(struct pg_recording *dst, const struct pg_recording *s
 {
         for (int a = 0; a < PG_ARCH_COUNT; a++) {
                 for (uint32_t s = 0; s < PG_SYSCALL_SLOTS; s++) {
+                        if (pg_recording_is_baseline(src, a, s))
+                                pg_recording_add_baseline(dst, a, s);
                         const struct pg_syscall_stat *st = pg_recording_syscall(src, a, s);
                         if (!st)
                                 continue;

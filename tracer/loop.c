@@ -3,6 +3,7 @@
  * enum → one switch. Observers (the recorder, the capability watcher, the unwinder) plug in
  * without touching the loop. */
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,9 +42,12 @@ struct pg_stop {
  * trace runs. kill(2) is async-signal-safe. */
 static volatile pid_t forward_pid;
 
-static void forward_signal(int sig)
+static void forward_signal(int sig, siginfo_t *si, void *ctx)
 {
-        if (forward_pid > 0)
+        (void)ctx;
+        /* A terminal's ^C (SI_KERNEL) already reached the whole foreground process group, the
+         * workload included: forwarding it again would deliver it twice. */
+        if (forward_pid > 0 && si->si_code != SI_KERNEL)
                 kill(forward_pid, sig);
 }
 
@@ -77,6 +81,7 @@ void pg_tracer_free(struct pg_tracer *t)
         free(t->early);
         free(t->mode_note);
         free(t->failure_msg);
+        free(t->allowed);
         if (t->status_fd >= 0)
                 close(t->status_fd);
         free(t);
@@ -212,19 +217,43 @@ static int seize(struct pg_tracer *tr, struct pg_error **err)
         return 0;
 }
 
+/* The baseline minus every syscall an observer must still see. */
+static int effective_allowed(struct pg_tracer *tr)
+{
+        struct pg_syscall_set must = {0};
+        tr->allowed = malloc(sizeof(*tr->allowed));
+        if (!tr->allowed)
+                return -ENOMEM;
+        for (size_t i = 0; i < tr->n_obs; i++)
+                if (tr->obs[i].must_stop)
+                        tr->obs[i].must_stop(tr->obs[i].userdata, &must);
+        for (int a = 0; a < PG_ARCH_COUNT; a++)
+                for (size_t w = 0; w < PG_SYSCALL_SLOTS / 64; w++)
+                        tr->allowed->bits[a][w] = tr->opts.allowed->bits[a][w] & ~must.bits[a][w];
+        return 0;
+}
+
 static int prepare_filter(struct pg_tracer *tr, struct pg_error **err)
 {
         tr->want_seccomp = tr->opts.mode != PG_TRACE_PTRACE;
         if (!tr->want_seccomp)
                 return 0;
-        return pg_seccomp_bpf_build(tr->opts.allowed, &tr->prog, err);
+        if (tr->opts.allowed && effective_allowed(tr) < 0)
+                return pg_error_set(err, -ENOMEM, "out of memory");
+        return pg_seccomp_bpf_build(tr->allowed, &tr->prog, err);
+}
+
+const struct pg_syscall_set *pg_tracer_allowed(const struct pg_tracer *t)
+{
+        return t->seccomp ? t->allowed : NULL;
 }
 
 static void install_forwarding(struct pg_tracer *tr, struct sigaction *saved)
 {
         static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
         struct sigaction sa = {0};
-        sa.sa_handler = forward_signal;
+        sa.sa_sigaction = forward_signal;
+        sa.sa_flags = SA_SIGINFO;
         sigemptyset(&sa.sa_mask);
         forward_pid = tr->cmd_pid;
         for (size_t i = 0; i < 3; i++)
@@ -237,6 +266,20 @@ static void restore_forwarding(const struct sigaction *saved)
         forward_pid = 0;
         for (size_t i = 0; i < 3; i++)
                 sigaction(sigs[i], &saved[i], NULL);
+}
+
+/* Every ptrace stop wakes the tracer and then the tracee: on one CPU that is a cheap context switch,
+ * across CPUs two wake-up interrupts (an idle guest CPU halts at once). The workload inherits the
+ * affinity, so this trades the workload's parallelism for cheaper stops: an option. */
+static void pin_to_current_cpu(void)
+{
+        int cpu = sched_getcpu();
+        cpu_set_t set;
+        if (cpu < 0)
+                return;
+        CPU_ZERO(&set);
+        CPU_SET(cpu, &set);
+        sched_setaffinity(0, sizeof(set), &set);
 }
 
 int pg_tracer_run(struct pg_tracer *tr, char *const *argv, int *ret_status, struct pg_error **err)
@@ -253,6 +296,8 @@ int pg_tracer_run(struct pg_tracer *tr, char *const *argv, int *ret_status, stru
         if (r < 0)
                 return r;
         struct sigaction saved[3];
+        if (tr->opts.pin_cpu)
+                pin_to_current_cpu();
         r = pg_spawn_start(path, argv, tr->want_seccomp ? &tr->prog : NULL, &tr->cmd_pid,
                            &tr->status_fd, err);
         if (r < 0)

@@ -97,6 +97,14 @@ static void on_exec(void *ud, struct pg_tracee *t)
                 r->error = -ENOMEM;
 }
 
+static void must_stop(void *ud, struct pg_syscall_set *set)
+{
+        struct pg_recorder *r = ud;
+        for (int a = 0; a < PG_ARCH_COUNT; a++)
+                if (r->sigaction_slot[a] != UINT32_MAX)
+                        pg_syscall_set_add(set, a, r->sigaction_slot[a]);
+}
+
 int pg_recorder_new(struct pg_recording *rec, struct pg_recorder **ret)
 {
         struct pg_recorder *r = calloc(1, sizeof(*r));
@@ -112,6 +120,7 @@ int pg_recorder_new(struct pg_recording *rec, struct pg_recorder **ret)
             .syscall_enter = on_enter,
             .spawn = on_spawn,
             .exec = on_exec,
+            .must_stop = must_stop,
         };
         *ret = r;
         return 0;

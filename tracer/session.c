@@ -41,6 +41,16 @@ int pg_session_record(char *const *argv, const struct pg_session_opts *opts,
         if (r < 0)
                 return r;
         pg_recording_set_exit_status(rec, status);
+        const struct pg_syscall_set *allowed = pg_tracer_allowed(tracer);
+        for (int a = 0; allowed && a < PG_ARCH_COUNT; a++)
+                for (uint32_t s = 0; s < PG_SYSCALL_SLOTS; s++)
+                        if (pg_syscall_set_has(allowed, a, s))
+                                pg_recording_add_baseline(rec, a, s);
+        if (allowed)
+                pg_recording_add_note(rec, "baseline: the committed profile's syscalls ran "
+                                           "without a stop, so this run cannot tell whether one of "
+                                           "them is no longer used (record without a baseline to "
+                                           "find removals)");
         pg_recording_set_tracing(rec, pg_tracer_mode_name(tracer));
         if (pg_tracer_mode_note(tracer))
                 pg_recording_add_note(rec, pg_tracer_mode_note(tracer));

@@ -21,8 +21,9 @@ struct pg_tracer {
         size_t n_obs;
         struct pg_tracee_table *tab;
         struct sock_fprog prog;
-        bool want_seccomp; /* a filter is given to the child */
-        bool seccomp;      /* ... and it was installed: one stop per syscall */
+        struct pg_syscall_set *allowed; /* opts.allowed minus the observers' must_stop sets */
+        bool want_seccomp;              /* a filter is given to the child */
+        bool seccomp;                   /* ... and it was installed: one stop per syscall */
         pid_t cmd_pid;
         int status_fd;
         bool cmd_execed; /* the command's own execve succeeded */

@@ -33,6 +33,20 @@ struct pg_arch_info {
         uint32_t nr_bias;      /* added to the slot index to get libseccomp's number (x32 bit) */
 };
 
+/* A set of syscalls: per architecture, a bitmap over slots (the tracer's baseline: a syscall in its
+ * `allowed` set runs with SECCOMP_RET_ALLOW, without a stop). */
+struct pg_syscall_set {
+        uint64_t bits[PG_ARCH_COUNT][PG_SYSCALL_SLOTS / 64];
+};
+static inline void pg_syscall_set_add(struct pg_syscall_set *s, enum pg_arch a, uint32_t slot)
+{
+        s->bits[a][slot / 64] |= 1ull << (slot % 64);
+}
+static inline bool pg_syscall_set_has(const struct pg_syscall_set *s, enum pg_arch a, uint32_t slot)
+{
+        return (s->bits[a][slot / 64] >> (slot % 64)) & 1u;
+}
+
 const struct pg_arch_info *pg_arch_info(enum pg_arch arch);
 enum pg_arch pg_arch_from_name(const char *name); /* "x86_64" or "SCMP_ARCH_X86_64" */
 /* The architecture a syscall stop belongs to; x32 is told apart by the number's x32 bit. */

@@ -28,6 +28,7 @@ enum pg_reason {
         PG_REASON_RUNTIME,   /* the container runtime makes it after installing the filter */
         PG_REASON_COMPANION, /* a sibling path of an observed syscall or fact */
         PG_REASON_EXTRA,     /* asked for on the command line */
+        PG_REASON_BASELINE,  /* in the baseline profile, ran without a stop (not re-observed) */
 };
 
 struct pg_provenance {
@@ -57,6 +58,12 @@ struct pg_generation {
 int pg_generate(const struct pg_recording *rec, const struct pg_generate_opts *opts,
                 struct pg_generation **ret, struct pg_error **err);
 void pg_generation_free(struct pg_generation *g);
+
+/* The syscalls a profile allows unconditionally (ALLOW rules without argument conditions or
+ * includes/excludes), per listed architecture: what a baseline may let run without a stop. */
+struct pg_syscall_set;
+int pg_profile_allowed_set(const struct pg_profile *p, struct pg_syscall_set *ret,
+                           struct pg_error **err);
 
 /* Data tables (checked-in, tested for invariants). */
 struct pg_baseline_entry {

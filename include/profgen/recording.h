@@ -113,6 +113,12 @@ void pg_recording_set_syscall_stack(struct pg_recording *r, enum pg_arch arch, u
                                     struct pg_stack *stack);
 bool pg_recording_has_arch(const struct pg_recording *r, enum pg_arch arch);
 
+/* Syscalls a baseline profile let run without a stop (record --baseline): carried over from the
+ * committed profile, not re-observed. A generated profile keeps them, so re-recording against a
+ * complete baseline gives the same profile as a full recording. */
+void pg_recording_add_baseline(struct pg_recording *r, enum pg_arch arch, uint32_t slot);
+bool pg_recording_is_baseline(const struct pg_recording *r, enum pg_arch arch, uint32_t slot);
+
 /* Facts and capability evidence: copies the strings; the same (key/cap, slot, detail) from another
  * occurrence only increments a count, so a loop does not grow the recording. */
 int pg_recording_add_fact(struct pg_recording *r, const struct pg_fact *fact);

@@ -66,21 +66,11 @@ struct pg_observer {
         void (*thread_exit)(void *ud, struct pg_tracee *t, int status);
         /* The whole trace is over. */
         void (*finish)(void *ud);
+        /* Adds the syscalls this observer must see even when a baseline lets known syscalls run
+         * without a stop (e.g. those that feed capability inference). Called once, before the
+         * command starts. */
+        void (*must_stop)(void *ud, struct pg_syscall_set *set);
 };
-
-/* Which syscalls need a stop at all: per architecture, a bitmap over slots. A syscall whose bit is
- * clear in `untraced` runs with SECCOMP_RET_ALLOW (no stop). NULL means everything stops. */
-struct pg_syscall_set {
-        uint64_t bits[PG_ARCH_COUNT][PG_SYSCALL_SLOTS / 64];
-};
-static inline void pg_syscall_set_add(struct pg_syscall_set *s, enum pg_arch a, uint32_t slot)
-{
-        s->bits[a][slot / 64] |= 1ull << (slot % 64);
-}
-static inline bool pg_syscall_set_has(const struct pg_syscall_set *s, enum pg_arch a, uint32_t slot)
-{
-        return (s->bits[a][slot / 64] >> (slot % 64)) & 1u;
-}
 
 enum pg_trace_mode {
         PG_TRACE_AUTO,    /* seccomp when it can be installed, else ptrace, and say so */
@@ -108,6 +98,9 @@ int pg_tracer_add_observer(struct pg_tracer *t, const struct pg_observer *obs);
  * when not found and 126 when not executable (the error object says why). Negative errno when
  * the tracer itself failed. */
 int pg_tracer_run(struct pg_tracer *t, char *const *argv, int *ret_status, struct pg_error **err);
+/* The set that actually ran without stops: opts.allowed minus what observers must see. NULL when
+ * every syscall stopped. Valid after pg_tracer_run. */
+const struct pg_syscall_set *pg_tracer_allowed(const struct pg_tracer *t);
 /* The mode that was used ("seccomp" or "ptrace") and why, after pg_tracer_run. */
 const char *pg_tracer_mode_name(const struct pg_tracer *t);
 const char *pg_tracer_mode_note(const struct pg_tracer *t);
