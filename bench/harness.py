@@ -100,6 +100,7 @@ def variants(a: argparse.Namespace, bindir: Path) -> list[Variant]:
     pg = a.profgen
     has_strace = shutil.which("strace") is not None
     has_baseline = profgen_supports(pg, "--baseline")
+    has_pin = profgen_supports(pg, "--pin-cpu")
     vs = [
         Variant("native", "the workload alone", []),
         Variant("profgen", "profgen record", [pg, "record", "-o", "{out}", "--"],
@@ -108,6 +109,9 @@ def variants(a: argparse.Namespace, bindir: Path) -> list[Variant]:
                 [pg, "record", "--baseline", "{base}", "-o", "{out}", "--"], writes_profile=True,
                 available=has_baseline,
                 why_not="`profgen record --help` does not mention --baseline"),
+        Variant("profgen-pin", "profgen record --pin-cpu (profgen and workload on one CPU)",
+                [pg, "record", "--pin-cpu", "-o", "{out}", "--"], writes_profile=True,
+                available=has_pin, why_not="`profgen record --help` does not mention --pin-cpu"),
         Variant("floor", "bench/floor.c, minimal one-stop SECCOMP_RET_TRACE loop", [floor, "--"]),
         Variant("floor-pin", "floor, tracer and workload pinned to one CPU",
                 [floor, "--pin=same", "--"]),
@@ -124,7 +128,7 @@ def variants(a: argparse.Namespace, bindir: Path) -> list[Variant]:
     ]
     for spec in a.extra or []:
         name, _, opts = spec.partition("=")
-        vs.insert(3, Variant(f"profgen-{name}", f"profgen record {opts}",
+        vs.insert(4, Variant(f"profgen-{name}", f"profgen record {opts}",
                              [pg, "record", *shlex.split(opts), "-o", "{out}", "--"],
                              writes_profile=True))
     if a.variants:
