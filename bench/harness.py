@@ -224,6 +224,7 @@ def bench_workload(rn: Runner, wl: Workload, vs: list[Variant], reps: int) -> di
         for v in active[k:] + active[:k]:
             out = d / f"{v.name}.json"
             rn.once(wl.name, v, argv, rep, out=out, base=base)
+    info["stops"] = count_stops(rn, argv)
     # The issue's correctness promise, checked on the last repetition's output: recording
     # against a baseline must give the same profile as a full recording.
     a, b = d / "profgen.json", d / "profgen-baseline.json"
@@ -234,6 +235,19 @@ def bench_workload(rn: Runner, wl: Workload, vs: list[Variant], reps: int) -> di
             same = same and ca.exists() and cb.exists() and ca.read_bytes() == cb.read_bytes()
         info["baseline_profile_equal"] = same
     return info
+
+
+def count_stops(rn: Runner, argv: list[str]) -> int | None:
+    """Number of seccomp stops of one run (the floor counts them), to turn times into a cost per
+    stop. Every syscall stops once under a full recording, so this is also the syscall count."""
+    floor = str(Path(rn.timer).parent / "floor")
+    p = subprocess.run([floor, "-v", "--"] + argv, stdin=subprocess.DEVNULL,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                       cwd=rn.work, timeout=rn.timeout)
+    for line in p.stderr.splitlines():
+        if line.startswith("floor: ") and " stops," in line:
+            return int(line.split()[1])
+    return None
 
 
 def scaling(rn: Runner, bindir: Path, vs: list[Variant]) -> list[dict]:
@@ -321,8 +335,16 @@ def machine() -> list[str]:
         for line in open("/etc/os-release"):
             if line.startswith("PRETTY_NAME="):
                 distro = line.split("=", 1)[1].strip().strip('"')
+    idle = "?"
+    try:
+        idle = Path("/sys/devices/system/cpu/cpuidle/current_driver").read_text().strip()
+        poll = Path("/sys/module/haltpoll/parameters/guest_halt_poll_ns")
+        if poll.exists():
+            idle += f", guest_halt_poll_ns={poll.read_text().strip()}"
+    except OSError:
+        pass
     return [
-        f"CPU: {model}, {os.cpu_count()} CPUs online, {virt}",
+        f"CPU: {model}, {os.cpu_count()} CPUs online, {virt}; cpuidle driver: {idle}",
         f"Memory: {mem}",
         f"Kernel: {platform.release()} ({platform.machine()}), {distro}",
     ]
@@ -409,6 +431,24 @@ def report(a, wls, vs, s, infos, scale, started, elapsed, repo) -> str:
             else:
                 cells.append(f"{fmt_s(c['wall'])} ({c['ratio_min']:.2f}-{c['ratio_max']:.2f})")
         L.append(f"| {wl.name} | " + " | ".join(cells) + " |")
+    stop_vs = [v for v in vs if v.available and v.name != "native" and v.name != "strace-c"]
+    L += ["", "## Cost per syscall stop, microseconds: (median wall - native median) / stops", "",
+          "Stops counted by `floor -v` in a separate run; under --baseline most syscalls do not "
+          "stop, so its figure is the cost spread over the syscalls a full recording would stop "
+          "on. Shown only for workloads with at least 20,000 stops per native second, where "
+          "stops dominate the difference rather than start-up and noise.", "",
+          "| workload | stops | " + " | ".join(v.name for v in stop_vs) + " |",
+          "|---|---:|" + "---:|" * len(stop_vs)]
+    for wl in wls:
+        stops = infos[wl.name].get("stops")
+        nat = s[(wl.name, "native")]["wall"]
+        cells = []
+        for v in stop_vs:
+            w = s[(wl.name, v.name)]["wall"]
+            ok = (stops and nat and w is not None and stops / nat >= 20000
+                  and not s[(wl.name, v.name)]["failed"])
+            cells.append(f"{(w - nat) / stops * 1e6:.1f}" if ok else "-")
+        L.append(f"| {wl.name} | {stops if stops else '-'} | " + " | ".join(cells) + " |")
     rss_vs = [v for v in vs if v.name in ("profgen", "profgen-baseline", "floor", "strace")]
     L += ["", "## Peak RSS of the tracer process itself, MiB (VmHWM at its exit, via taskstats)",
           "", "| workload | " + " | ".join(v.name for v in rss_vs) + " |",
