@@ -57,7 +57,35 @@ class Run:
     sys: float | None = None
     hwm_kb: int | None = None
     tree_kb: int | None = None
+    foreign: float | None = None   # CPU seconds the rest of the machine used during the run
+    steal: float | None = None     # CPU seconds the hypervisor gave to others during the run
     error: str = ""
+
+
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_times() -> tuple[float, float]:
+    """(busy, steal) CPU seconds of the whole machine since boot, from /proc/stat."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    # user nice system idle iowait irq softirq steal ...; guest time is already in user
+    busy = v[0] + v[1] + v[2] + v[5] + v[6]
+    return busy / CLK_TCK, v[7] / CLK_TCK
+
+
+def settle(limit: float, busy_max: float = 0.25) -> float:
+    """Waits (up to `limit` s) for a second in which the machine is mostly idle; returns the
+    time waited. Other users of a shared machine make every stop slower and noisier."""
+    t0 = time.monotonic()
+    ncpu = os.cpu_count() or 1
+    while time.monotonic() - t0 < limit:
+        b0, _ = cpu_times()
+        time.sleep(1.0)
+        b1, _ = cpu_times()
+        if (b1 - b0) / ncpu < busy_max:
+            break
+    return time.monotonic() - t0
 
 
 def sh(argv: list[str]) -> str:
@@ -147,6 +175,7 @@ class Runner:
         self.work = work
         self.timeout = a.timeout or (120 if a.quick else 900)
         self.runs: list[Run] = []
+        self.waited = 0.0
 
     def once(self, wl: str, v: Variant, argv: list[str], rep: int, out: Path | None = None,
              base: Path | None = None, record: bool = True) -> Run:
@@ -158,10 +187,13 @@ class Runner:
             if f and f.exists():
                 f.unlink()
         timer = [self.timer, "-o", str(res), "-t", str(self.timeout), "--rss", "--"]
+        busy0, steal0 = cpu_times()
         with open(err, "wb") as ef:
             p = subprocess.run(timer + cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                stderr=ef, cwd=self.work)
+        busy1, steal1 = cpu_times()
         r = Run(wl, v.name, rep, ok=False)
+        r.steal = steal1 - steal0
         if p.returncode != 0 or not res.exists():
             r.error = f"timer failed (exit {p.returncode})"
         else:
@@ -169,6 +201,8 @@ class Runner:
             r.status = kv["status"]
             r.wall = float(kv["wall_s"])
             r.user, r.sys = float(kv["user_s"]), float(kv["sys_s"])
+            # /proc/stat ticks are coarse (1/CLK_TCK per CPU): only meaningful summed over runs
+            r.foreign = max(0.0, (busy1 - busy0) - (r.user + r.sys))
             r.tree_kb = int(kv["tree_maxrss_kb"])
             hwm = int(kv["self_hwm_kb"])
             r.hwm_kb = hwm if hwm >= 0 else None
@@ -220,6 +254,8 @@ def bench_workload(rn: Runner, wl: Workload, vs: list[Variant], reps: int) -> di
             rn.runs.append(first)  # a failed first recording is a failure in its own right
     active = [v for v in vs if v.available]
     for rep in range(reps):
+        if rn.a.settle:
+            rn.waited += settle(rn.a.settle)
         k = rep % len(active)
         for v in active[k:] + active[:k]:
             out = d / f"{v.name}.json"
@@ -386,7 +422,26 @@ def fmt_mib(kb: float | None) -> str:
     return "-" if kb is None else f"{kb / 1024:.1f}"
 
 
-def report(a, wls, vs, s, infos, scale, started, elapsed, repo) -> str:
+def load_table(runs: list[Run], wls: list[Workload]) -> list[str]:
+    """How busy the rest of the machine was while each workload was measured."""
+    ncpu = os.cpu_count() or 1
+    L = ["", "## Other load on the machine during the runs", "",
+         "CPU time used by everything outside the measured command, and time stolen by the "
+         "hypervisor, as a share of the machine's capacity during that workload's runs "
+         "(/proc/stat, summed over the runs). Above a few percent the figures above carry "
+         "that noise.", "",
+         "| workload | other processes | steal |", "|---|---:|---:|"]
+    for wl in wls:
+        mine = [r for r in runs if r.workload == wl.name and r.wall and r.foreign is not None]
+        cap = sum(r.wall for r in mine) * ncpu
+        if cap <= 0:
+            continue
+        L.append(f"| {wl.name} | {100 * sum(r.foreign for r in mine) / cap:.1f}% | "
+                 f"{100 * sum(r.steal for r in mine) / cap:.1f}% |")
+    return L
+
+
+def report(a, wls, vs, s, infos, scale, started, elapsed, repo, rn) -> str:
     L: list[str] = []
     mode = "quick" if a.quick else "full"
     L += ["# profgen benchmark results", "",
@@ -394,7 +449,10 @@ def report(a, wls, vs, s, infos, scale, started, elapsed, repo) -> str:
           "Do not edit by hand: re-run to update. Method: [benchmarks.md](benchmarks.md).", "",
           f"- Date: {started.strftime('%Y-%m-%d %H:%M %Z')} (run took {elapsed / 60:.1f} min)",
           f"- Command: `{a.command_line}`",
-          f"- Mode: {mode}, {a.reps} repetition(s) per variant, interleaved"]
+          f"- Mode: {mode}, {a.reps} repetition(s) per variant, interleaved"
+          + (f"; waited {rn.waited:.0f} s in all for an idle machine (--settle {a.settle:g})"
+             if a.settle else ""),
+          f"- Load average at start: {a.load_start}; at end: {' '.join(open('/proc/loadavg').read().split()[:3])}"]
     L += [f"- {m}" for m in machine()]
     L += [f"- profgen: `{a.profgen}`: {tool_version([a.profgen, '--version'])}; "
           f"tree at {git_rev(repo)}",
@@ -463,6 +521,7 @@ def report(a, wls, vs, s, infos, scale, started, elapsed, repo) -> str:
         for wl in wls:
             eq = infos[wl.name].get("baseline_profile_equal")
             L.append(f"| {wl.name} | {'-' if eq is None else 'yes' if eq else 'NO'} |")
+    L += load_table(rn.runs, wls)
     if scale:
         L += ["", "## profgen peak RSS against processes and distinct syscalls", "",
               "| what | n | profgen RSS (MiB) | wall (s) | names in the written profile | command |",
@@ -486,6 +545,8 @@ def main() -> int:
     ap.add_argument("--only", help="comma-separated workloads to run")
     ap.add_argument("--variants", help="comma-separated variants to run (native is implied)")
     ap.add_argument("--no-scaling", action="store_true")
+    ap.add_argument("--settle", type=float, default=0, metavar="SECONDS",
+                    help="before each repetition wait up to SECONDS for an idle machine")
     ap.add_argument("--extra", action="append", metavar="NAME=OPTIONS",
                     help="also time `profgen record OPTIONS` as variant profgen-NAME")
     ap.add_argument("--timeout", type=float, help="per-run limit in seconds")
@@ -509,12 +570,13 @@ def main() -> int:
             log(f"bench: variant {v.name} not run: {v.why_not}")
 
     started = datetime.datetime.now().astimezone()
+    a.load_start = " ".join(open("/proc/loadavg").read().split()[:3])
     t0 = time.monotonic()
     rn = Runner(a, bindir, work)
     infos = {wl.name: bench_workload(rn, wl, vs, a.reps) for wl in wls}
     scale = [] if a.no_scaling else scaling(rn, bindir, vs)
     s = summarise(rn.runs, wls, vs)
-    text = report(a, wls, vs, s, infos, scale, started, time.monotonic() - t0, Path(a.repo))
+    text = report(a, wls, vs, s, infos, scale, started, time.monotonic() - t0, Path(a.repo), rn)
     text = text.replace(str(Path(a.repo).resolve()) + "/", "")  # paths relative to the repo
     print(text)
     if a.out:

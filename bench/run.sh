@@ -5,11 +5,12 @@
 # interleaved (see docs/benchmarks.md).
 #
 #   bench/run.sh [--quick] [--profgen PATH] [--reps N] [--out FILE] [--only W,W] [--variants V,V]
-#                [--no-scaling] [--timeout SECONDS] [--extra NAME=OPTIONS]...
+#                [--no-scaling] [--timeout SECONDS] [--extra NAME=OPTIONS]... [--settle SECONDS]
 #
 # --quick: one repetition, smallest sizes; exits 0 only if every variant ran and produced a result
 #          (CI runs this to prove the harness works; its numbers mean nothing).
 # --extra pin=--pin-cpu adds `profgen record --pin-cpu` as variant profgen-pin (any options).
+# --settle 30 waits up to 30 s before each repetition for an idle machine (shared machines).
 # --variants floor-spin runs the non-default waitpid-polling experiment.
 # --profgen defaults to build/profgen in the repository. --out writes the Markdown report there
 # too (the full run writes docs/benchmarks-results.md). Every individual run is kept in
@@ -30,10 +31,10 @@ while [ $# -gt 0 ]; do
     --quick) quick=1; args+=(--quick); shift ;;
     --profgen) profgen=$2; shift 2 ;;
     --profgen=*) profgen=${1#*=}; shift ;;
-    --reps|--out|--only|--variants|--timeout|--extra) args+=("$1" "$2"); shift 2 ;;
-    --reps=*|--out=*|--only=*|--variants=*|--timeout=*|--extra=*) args+=("$1"); shift ;;
+    --reps|--out|--only|--variants|--timeout|--extra|--settle) args+=("$1" "$2"); shift 2 ;;
+    --reps=*|--out=*|--only=*|--variants=*|--timeout=*|--extra=*|--settle=*) args+=("$1"); shift ;;
     --no-scaling) args+=("$1"); shift ;;
-    -h|--help) sed -n '3,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '3,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
