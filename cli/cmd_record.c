@@ -65,6 +65,10 @@ int pg_cmd_record(int argc, char **argv)
         _cleanup_error_ struct pg_error *err = NULL;
         _cleanup_recording_ struct pg_recording *rec = NULL;
         int status = 0;
+        if (pg_cli_record_load_baseline(&o) < 0) {
+                pg_cli_record_clear(&o);
+                return PG_EXIT_FAILURE;
+        }
         if (pg_session_record(cmd, &o.session, &rec, &status, &err) < 0) {
                 pg_cli_report(err, "recording failed");
                 pg_cli_record_clear(&o);

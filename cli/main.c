@@ -12,6 +12,8 @@ static const struct pg_command commands[] = {
     {"record", "run a command under the tracer and write its seccomp profile and caps",
      pg_cmd_record},
     {"generate", "turn a saved recording into a profile", pg_cmd_generate},
+    {"run", "run a command under a profile and capability list, like a container would",
+     pg_cmd_run},
     {"version", "print the version", cmd_version},
     {"help", "show this help", cmd_help},
 };

@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "profgen/cleanup.h"
 #include "profgen/cli.h"
+#include "profgen/profile.h"
 
 enum {
         OPT_TRACE = 0x100,
@@ -16,6 +18,7 @@ enum {
         OPT_NO_COMPANIONS,
         OPT_TRACING,
         OPT_PIN_CPU,
+        OPT_BASELINE,
 };
 
 const struct option pg_cli_record_longopts[] = {
@@ -27,6 +30,8 @@ const struct option pg_cli_record_longopts[] = {
     {"allow", required_argument, NULL, OPT_ALLOW},
     {"no-companions", no_argument, NULL, OPT_NO_COMPANIONS},
     {"tracing", required_argument, NULL, OPT_TRACING},
+    {"pin-cpu", no_argument, NULL, OPT_PIN_CPU},
+    {"baseline", required_argument, NULL, OPT_BASELINE},
     {"quiet", no_argument, NULL, 'q'},
     {0},
 };
@@ -45,6 +50,9 @@ void pg_cli_record_usage(FILE *f)
               "      --no-companions      leave out companion syscalls of timing-dependent paths\n"
               "      --tracing MODE       auto (default), seccomp (one stop per syscall) or\n"
               "                           ptrace (PTRACE_SYSCALL, no filter in the workload)\n"
+              "      --baseline PROFILE   let the syscalls PROFILE allows run without a stop:\n"
+              "                           near-native re-recording; new syscalls are still seen,\n"
+              "                           ones no longer used are not\n"
               "      --pin-cpu            run profgen and the workload on one CPU (cheaper stops,\n"
               "                           no parallelism for the workload)\n"
               "  -q, --quiet              no summary on stderr\n",
@@ -64,8 +72,27 @@ void pg_cli_record_clear(struct pg_cli_record *o)
         for (size_t i = 0; i < o->n_extra; i++)
                 free(o->extra[i]);
         free(o->extra);
+        free(o->baseline_set);
+        o->baseline_set = NULL;
         o->extra = NULL;
         o->n_extra = 0;
+}
+
+int pg_cli_record_load_baseline(struct pg_cli_record *o)
+{
+        _cleanup_profile_ struct pg_profile *p = NULL;
+        _cleanup_error_ struct pg_error *err = NULL;
+        if (!o->baseline)
+                return 0;
+        if (pg_cli_load_profile(o->baseline, true, &p) < 0)
+                return -1;
+        o->baseline_set = calloc(1, sizeof(*o->baseline_set));
+        if (!o->baseline_set || pg_profile_allowed_set(p, o->baseline_set, &err) < 0) {
+                pg_cli_report(err, "cannot use `%s` as a baseline", o->baseline);
+                return -1;
+        }
+        o->session.baseline = o->baseline_set;
+        return 0;
 }
 
 static int parse_errno(const char *arg, int *ret)
@@ -142,6 +169,9 @@ int pg_cli_record_option(struct pg_cli_record *o, int opt, const char *arg)
                 break;
         case OPT_ALLOW:
                 r = add_extra(o, arg);
+                break;
+        case OPT_BASELINE:
+                o->baseline = arg;
                 break;
         case OPT_PIN_CPU:
                 o->session.pin_cpu = true;

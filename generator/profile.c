@@ -103,6 +103,7 @@ void pg_profile_free(struct pg_profile *p)
         pg_strv_free(p->arches);
         pg_strv_free(p->flags);
         free(p->listener_path);
+        pg_strv_free(p->warnings);
         free(p);
 }
 

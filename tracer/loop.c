@@ -268,9 +268,9 @@ static void restore_forwarding(const struct sigaction *saved)
                 sigaction(sigs[i], &saved[i], NULL);
 }
 
-/* Every ptrace stop wakes the tracer and then the tracee: on one CPU that is a cheap context switch,
- * across CPUs two wake-up interrupts (an idle guest CPU halts at once). The workload inherits the
- * affinity, so this trades the workload's parallelism for cheaper stops: an option. */
+/* Every ptrace stop wakes the tracer and then the tracee: on one CPU that is a cheap context
+ * switch, across CPUs two wake-up interrupts (an idle guest CPU halts at once). The workload
+ * inherits the affinity, so this trades the workload's parallelism for cheaper stops: an option. */
 static void pin_to_current_cpu(void)
 {
         int cpu = sched_getcpu();

@@ -131,6 +131,11 @@ void pg_recorder_free(struct pg_recorder *r)
         free(r);
 }
 
+int pg_recorder_error(const struct pg_recorder *r)
+{
+        return r->error;
+}
+
 const struct pg_observer *pg_recorder_observer(struct pg_recorder *r)
 {
         return &r->obs;

@@ -38,6 +38,9 @@ int pg_session_record(char *const *argv, const struct pg_session_opts *opts,
                 return pg_error_set(err, r, "cannot set up the tracer: %s", strerror(-r));
         int status = 0;
         r = pg_tracer_run(tracer, argv, &status, err);
+        if (r == 0 && pg_recorder_error(recorder) < 0)
+                r = pg_error_set(err, pg_recorder_error(recorder), "recording failed: %s",
+                                 strerror(-pg_recorder_error(recorder)));
         if (r < 0)
                 return r;
         pg_recording_set_exit_status(rec, status);

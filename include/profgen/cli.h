@@ -36,7 +36,9 @@ struct pg_cli_record {
         bool quiet;
         struct pg_generate_opts gen;
         struct pg_session_opts session;
-        char **extra; /* --allow NAME..., NULL-terminated */
+        char **extra;                        /* --allow NAME..., NULL-terminated */
+        const char *baseline;                /* --baseline: a committed profile */
+        struct pg_syscall_set *baseline_set; /* its unconditional allow-list */
         size_t n_extra;
 };
 
@@ -52,9 +54,18 @@ int pg_cli_record_option(struct pg_cli_record *o, int opt, const char *arg);
 /* Help text for those options. */
 void pg_cli_record_usage(FILE *f);
 
+/* Loads --baseline (when given) into o->session.baseline; 0 or -1 after reporting. */
+int pg_cli_record_load_baseline(struct pg_cli_record *o);
+
 /* Writes the trace (when asked), the profile and its caps file; prints a one-line summary unless
  * quiet. Returns 0 or PG_EXIT_FAILURE after reporting. */
 int pg_cli_write_outputs(const struct pg_cli_record *o, const struct pg_recording *rec);
+int pg_cmd_run(int argc, char **argv);    /* cli/cmd_run.c */
+int pg_cmd_verify(int argc, char **argv); /* cli/cmd_verify.c */
+
+struct pg_profile;
+/* Reads a profile and prints its warnings (unless quiet) or its error (cli/cmd_run.c). */
+int pg_cli_load_profile(const char *path, bool quiet, struct pg_profile **ret);
 
 /* Prints "profgen: <message>" (with file:line:column when known) to stderr. */
 void pg_cli_report(const struct pg_error *err, const char *fallback_fmt, ...)

@@ -76,6 +76,9 @@ struct pg_profile {
         char *listener_path; /* "listenerPath" or NULL */
         size_t n_rules;
         struct pg_rule *rules;
+        /* What the reader accepted but the user should hear about (a key Docker ignores, a syscall
+         * newer than the linked libseccomp): NULL-terminated or NULL. Never written. */
+        char **warnings;
 };
 
 int pg_profile_new(struct pg_profile **ret);
@@ -98,11 +101,23 @@ int pg_cmp_parse(const char *s, enum pg_cmp *ret);
 int pg_profile_to_json_string(const struct pg_profile *p, char **ret, struct pg_error **err);
 int pg_profile_write(const struct pg_profile *p, const char *path, struct pg_error **err);
 
-/* Reader: the complete Docker/OCI seccomp format (generator/profile_read.c). Errors name the file
- * and the line and column or JSON path. */
+/* Reader: the complete Docker/OCI seccomp format (generator/profile_read.c,
+ * docs/profile-reader.md). Errors name the file and the line and column (syntax) or the JSON path
+ * (`syscalls[3].args[0]`). A syscall name libseccomp does not know is an error, unless it is a real
+ * syscall newer than the linked libseccomp (pg_syscall_is_newer): then it is a warning in
+ * ->warnings, and enforcement skips it as runc and crun do. */
 int pg_profile_read(const char *path, struct pg_profile **ret, struct pg_error **err);
 int pg_profile_parse(const char *text, size_t len, const char *name, struct pg_profile **ret,
                      struct pg_error **err);
+/* Appends a copy of a formatted warning to p->warnings. */
+int pg_profile_add_warning(struct pg_profile *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Whether name is a Linux syscall that libseccomp does not know in every version we build with
+ * (generator/syscalls_newer.c: a checked-in table, sorted). */
+bool pg_syscall_is_newer(const char *name);
+const char *const *pg_syscalls_newer(size_t *ret_n);
+/* "2.5.4": the libseccomp the process runs with (seccomp_version()). */
+const char *pg_libseccomp_version(void);
 
 static inline void pg_profile_freep(struct pg_profile **p)
 {

@@ -13,6 +13,10 @@ void pg_recorder_free(struct pg_recorder *r);
 /* The observer to add to a tracer; valid as long as the recorder. */
 const struct pg_observer *pg_recorder_observer(struct pg_recorder *r);
 
+/* The first failure while recording (an allocation), or 0: a recording with holes must not pass
+ * for a complete one. */
+int pg_recorder_error(const struct pg_recorder *r);
+
 /* Facts the recorder emits */
 #define PG_FACT_FATAL_SIGNAL_HANDLER "fatal-signal-handler"
 
