@@ -145,7 +145,7 @@ def variants(a: argparse.Namespace, bindir: Path) -> list[Variant]:
                 [floor, "--pin=same", "--"]),
         Variant("floor-split", "floor, tracer and workload pinned to two different CPUs",
                 [floor, "--pin=split", "--"], available=(os.cpu_count() or 1) > 1,
-                why_not="one CPU"),
+                why_not="one CPU", default=False),
         Variant("floor-spin", "floor, polling waitpid for 50 us before blocking (experiment)",
                 [floor, "--spin=50", "--"], default=False),
         Variant("strace", "strace -f -o /dev/null", ["strace", "-f", "-o", "/dev/null", "--"],

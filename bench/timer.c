@@ -38,6 +38,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -206,6 +207,26 @@ static void taskstats_drain(int fd, pid_t pid, long long *hwm_kb, bool *lost)
         }
 }
 
+/* The command's process group, for the signal handler: stopping a benchmark (^C, or the harness
+ * dying, via PR_SET_PDEATHSIG) must not leave a traced workload running on the machine. */
+static volatile pid_t child_pgid;
+
+static void kill_child(int sig)
+{
+        if (child_pgid > 0)
+                kill(-child_pgid, SIGKILL);
+        signal(sig, SIG_DFL);
+        raise(sig);
+}
+
+static void install_cleanup(void)
+{
+        static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+        for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+                signal(sigs[i], kill_child);
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
+}
+
 static double now(void)
 {
         struct timespec ts;
@@ -265,6 +286,7 @@ int main(int argc, char **argv)
                         fprintf(stderr, "timer: taskstats unavailable (%s); self_hwm_kb=-1\n",
                                 strerror(-nl));
         }
+        install_cleanup();
         double t0 = now();
         pid_t pid = fork();
         if (pid < 0) {
@@ -274,11 +296,16 @@ int main(int argc, char **argv)
         if (pid == 0) {
                 /* Own process group, so a timeout can kill the whole tree at once. */
                 setpgid(0, 0);
+                signal(SIGINT, SIG_DFL);
+                signal(SIGTERM, SIG_DFL);
+                signal(SIGHUP, SIG_DFL);
+                prctl(PR_SET_PDEATHSIG, 0);
                 execvp(o.argv[0], o.argv);
                 fprintf(stderr, "timer: %s: %s\n", o.argv[0], strerror(errno));
                 _exit(errno == ENOENT ? 127 : 126);
         }
         setpgid(pid, pid);
+        child_pgid = pid;
         int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
         if (pidfd < 0) {
                 perror("timer: pidfd_open");
