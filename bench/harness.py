@@ -571,6 +571,9 @@ def main() -> int:
 
     started = datetime.datetime.now().astimezone()
     a.load_start = " ".join(open("/proc/loadavg").read().split()[:3])
+    if float(a.load_start.split()[0]) > 0.5 * (os.cpu_count() or 1):
+        log(f"bench: warning: the machine is busy (load average {a.load_start} on "
+            f"{os.cpu_count()} CPUs); expect noisy figures (see the report's load table)")
     t0 = time.monotonic()
     rn = Runner(a, bindir, work)
     infos = {wl.name: bench_workload(rn, wl, vs, a.reps) for wl in wls}
