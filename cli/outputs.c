@@ -43,6 +43,9 @@ static void summary(const struct pg_cli_record *o, const struct pg_recording *re
                 pg_recording_n_exes(rec),
                 pg_recording_tracing(rec) ? pg_recording_tracing(rec) : "?", o->output, allowed,
                 caps_path, ncaps, ncaps == 1 ? "y" : "ies");
+        _cleanup_free_ char *flags = NULL;
+        if (pg_caps_snippet(caps, ncaps, PG_CAPS_STYLE_DOCKER, &flags) == 0)
+                fprintf(stderr, "profgen: docker run %s", flags);
         for (size_t i = 0; i < pg_recording_n_notes(rec); i++)
                 fprintf(stderr, "profgen: note: %s\n", pg_recording_note(rec, i));
 }

@@ -19,6 +19,7 @@ enum {
         OPT_TRACING,
         OPT_PIN_CPU,
         OPT_BASELINE,
+        OPT_CAPS_SOURCE,
 };
 
 const struct option pg_cli_record_longopts[] = {
@@ -32,6 +33,7 @@ const struct option pg_cli_record_longopts[] = {
     {"tracing", required_argument, NULL, OPT_TRACING},
     {"pin-cpu", no_argument, NULL, OPT_PIN_CPU},
     {"baseline", required_argument, NULL, OPT_BASELINE},
+    {"caps-source", required_argument, NULL, OPT_CAPS_SOURCE},
     {"quiet", no_argument, NULL, 'q'},
     {0},
 };
@@ -55,6 +57,9 @@ void pg_cli_record_usage(FILE *f)
               "                           ones no longer used are not\n"
               "      --pin-cpu            run profgen and the workload on one CPU (cheaper stops,\n"
               "                           no parallelism for the workload)\n"
+              "      --caps-source SRC    auto (default: inference, plus the kernel's\n"
+              "                           cap_capable record when root), inference, or kernel\n"
+              "                           (fail without the kernel's record)\n"
               "  -q, --quiet              no summary on stderr\n",
               f);
 }
@@ -183,6 +188,13 @@ int pg_cli_record_option(struct pg_cli_record *o, int opt, const char *arg)
                 if ((r = parse_tracing(arg, &o->session.mode)) < 0)
                         fprintf(stderr,
                                 "profgen: --tracing: expected auto, seccomp or ptrace, "
+                                "got `%s`\n",
+                                arg);
+                break;
+        case OPT_CAPS_SOURCE:
+                if ((r = pg_caps_source_parse(arg, &o->session.caps_source)) < 0)
+                        fprintf(stderr,
+                                "profgen: --caps-source: expected auto, inference or kernel, "
                                 "got `%s`\n",
                                 arg);
                 break;

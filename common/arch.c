@@ -67,11 +67,21 @@ bool pg_arch_slot(enum pg_arch arch, uint64_t nr, uint32_t *ret_slot)
 
 const char *pg_arch_syscall_name(enum pg_arch arch, uint32_t slot)
 {
+        /* libseccomp (2.5: api.c) returns a strdup()ed name the caller must free; callers here
+         * want a name that stays valid, so each one is resolved once and kept for the process's
+         * lifetime (a pointer table, no per-call leak). Not thread-safe: profgen is not
+         * threaded. */
+        static const char *cache[PG_ARCH_COUNT][PG_SYSCALL_SLOTS];
+        static uint64_t tried[PG_ARCH_COUNT][PG_SYSCALL_SLOTS / 64];
         const struct pg_arch_info *ai = pg_arch_info(arch);
-        if (!ai)
+        if (!ai || slot >= PG_SYSCALL_SLOTS)
                 return NULL;
-        /* libseccomp returns a static string; the pointer stays valid. */
-        return seccomp_syscall_resolve_num_arch(ai->scmp_arch, (int)(slot + ai->nr_bias));
+        if (!((tried[arch][slot / 64] >> (slot % 64)) & 1u)) {
+                cache[arch][slot] =
+                    seccomp_syscall_resolve_num_arch(ai->scmp_arch, (int)(slot + ai->nr_bias));
+                tried[arch][slot / 64] |= 1ull << (slot % 64);
+        }
+        return cache[arch][slot];
 }
 
 int pg_arch_syscall_slot(enum pg_arch arch, const char *name, uint32_t *ret_slot)
@@ -80,8 +90,21 @@ int pg_arch_syscall_slot(enum pg_arch arch, const char *name, uint32_t *ret_slot
         if (!ai)
                 return -EINVAL;
         int nr = seccomp_syscall_resolve_name_arch(ai->scmp_arch, name);
-        if (nr < 0) /* __NR_SCMP_ERROR, or a pseudo-syscall this architecture lacks */
+        if (nr == __NR_SCMP_ERROR)
                 return -ENOENT;
+        if (nr < 0) {
+                /* A pseudo-syscall number: either the architecture lacks the call, or libseccomp
+                 * prefers its multiplexed form (socket, bind, semget ... on x86 and s390x, which
+                 * also have them as direct syscalls). The direct number is the slot named so. */
+                for (uint32_t s = 0; s < PG_SYSCALL_SLOTS; s++) {
+                        const char *n = pg_arch_syscall_name(arch, s);
+                        if (n && strcmp(n, name) == 0) {
+                                *ret_slot = s;
+                                return 0;
+                        }
+                }
+                return -ENOENT;
+        }
         if (!pg_arch_slot(arch, (uint64_t)nr, ret_slot))
                 return -ERANGE;
         return 0;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/capability.h>
 
+#include "profgen/caps.h"
 #include "profgen/enforce.h"
 #include "profgen/fileio.h"
 
@@ -104,13 +105,9 @@ char *pg_caps_format(uint64_t mask)
         for (int c = 0; out && c < 64; c++) {
                 if (!(mask & (1ull << c)))
                         continue;
-                /* libcap's strings must go back to cap_free, not free. */
-                char *lc = cap_to_name(c), *joined = NULL;
-                char up[64] = "";
-                for (size_t i = 0; lc && lc[i] && i + 1 < sizeof(up); i++)
-                        up[i] = (char)toupper((unsigned char)lc[i]);
-                cap_free(lc);
-                if (!up[0] || asprintf(&joined, "%s%s%s", out, out[0] ? "," : "", up) < 0)
+                _cleanup_free_ char *name = pg_caps_name(c);
+                char *joined = NULL;
+                if (!name || asprintf(&joined, "%s%s%s", out, out[0] ? "," : "", name) < 0)
                         joined = NULL;
                 free(out);
                 out = joined;

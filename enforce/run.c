@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: MIT
 /* The launcher: fork, drop to the container's capability sets and user, load the filter, exec.
  * Everything that can fail is done before the filter, in the order runc uses, so that after it the
- * child makes at most two syscalls: capset (only when CAP_SYS_ADMIN was kept to load the filter)
- * and execve. The child reports through a shared page with plain stores, never a syscall, because
- * after the filter even write(2) may be denied. */
+ * child makes one syscall: execve. Loading a filter without no_new_privs needs CAP_SYS_ADMIN; it
+ * stays in the effective and permitted sets until the exec, which recomputes both from the
+ * bounding, inheritable and ambient sets (capabilities(7)): for root P' = E' = bounding, for
+ * anyone else P' = E' = ambient. So the exec itself drops it, and no capset has to pass the
+ * profile (runc calls capset after its filter; a profile for `profgen run` need not allow it).
+ * The child reports through a shared page with plain stores, never a syscall, because after the
+ * filter even write(2) may be denied. */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
@@ -14,6 +18,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -21,32 +26,9 @@
 #include <grp.h>
 
 #include "profgen/enforce.h"
+#include "run_internal.h"
 
 extern char **environ;
-
-/* Written by the child with plain stores, read by the parent after waitpid. */
-struct run_shared {
-        volatile int stage;        /* enum pg_run_stage */
-        volatile int error;        /* errno */
-        const char *volatile step; /* static string: same address in parent and child */
-};
-
-/* Everything the child needs, prepared by the parent so the child allocates nothing. */
-struct child_plan {
-        struct run_shared *shared;
-        const char *path;
-        char *const *argv;
-        struct pg_capsets caps;
-        bool set_user;
-        uid_t uid;
-        gid_t gid;
-        bool nnp;
-        bool keep_admin; /* CAP_SYS_ADMIN kept until the filter is loaded */
-        struct sock_fprog prog;
-        unsigned filter_flags;
-        struct __user_cap_header_struct cap_hdr;
-        struct __user_cap_data_struct cap_final[2];
-};
 
 void pg_run_opts_init(struct pg_run_opts *o)
 {
@@ -109,9 +91,12 @@ static const char *child_caps(const struct child_plan *pl)
         return NULL;
 }
 
-__attribute__((noreturn)) static void child_main(const struct child_plan *pl)
+void pg_run_child(const struct child_plan *pl)
 {
         struct run_shared *sh = pl->shared;
+        /* The diagnostic run: stopped here so the tracer can set its options before the filter. */
+        if (pl->traceme && (ptrace(PTRACE_TRACEME, 0, 0, 0) < 0 || raise(SIGSTOP) != 0))
+                child_fail(sh, PG_RUN_SETUP, errno, "ptrace(PTRACE_TRACEME)");
         const char *step = child_caps(pl);
         if (step)
                 child_fail(sh, PG_RUN_SETUP, errno, step);
@@ -120,13 +105,6 @@ __attribute__((noreturn)) static void child_main(const struct child_plan *pl)
         if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, pl->filter_flags, &pl->prog) < 0)
                 child_fail(sh, PG_RUN_SETUP, errno, "loading the seccomp filter");
         /* From here on every syscall goes through the profile. */
-        if (pl->keep_admin) {
-                struct __user_cap_header_struct hdr = pl->cap_hdr;
-                struct __user_cap_data_struct d[2] = {pl->cap_final[0], pl->cap_final[1]};
-                if (syscall(SYS_capset, &hdr, d) < 0)
-                        child_fail(sh, PG_RUN_FILTERED, errno,
-                                   "capset after the filter (dropping CAP_SYS_ADMIN)");
-        }
         sh->stage = PG_RUN_EXEC_SENT;
         execve(pl->path, pl->argv, environ);
         child_fail(sh, PG_RUN_EXEC, errno, "execve");
@@ -219,10 +197,13 @@ static int filter_flags(const struct pg_profile *p, unsigned *ret, struct pg_err
         return 0;
 }
 
-static int plan_prepare(const struct pg_run_opts *o, struct child_plan *pl, struct pg_error **err)
+int pg_run_plan_prepare(const struct pg_run_opts *o, bool diagnose, struct child_plan *pl,
+                        struct pg_error **err)
 {
         struct pg_seccomp_env env;
         pg_seccomp_env_init(&env);
+        env.trace_denials = diagnose;
+        pl->traceme = diagnose;
         pg_caps_docker(o->caps, o->set_user ? o->uid : 0, &pl->caps);
         env.bounding = pl->caps.bounding;
         env.kernel = o->kernel;
@@ -240,11 +221,10 @@ static int plan_prepare(const struct pg_run_opts *o, struct child_plan *pl, stru
         pl->gid = o->gid;
         pl->nnp = o->no_new_privs;
         /* Without no_new_privs the kernel wants CAP_SYS_ADMIN to load a filter (runc loads it
-         * before dropping capabilities for the same reason). */
+         * before dropping capabilities for the same reason); the exec drops it (see the top). */
         pl->keep_admin = !o->no_new_privs && !((pl->caps.effective >> CAP_SYS_ADMIN) & 1u);
         pl->cap_hdr.version = _LINUX_CAPABILITY_VERSION_3;
         pl->cap_hdr.pid = 0;
-        fill_capdata(pl->cap_final, pl->caps.effective, pl->caps.permitted, pl->caps.inheritable);
         return 0;
 }
 
@@ -277,7 +257,7 @@ static int wait_child(pid_t pid, int *ret_wstatus)
         return r < 0 ? -e : 0;
 }
 
-static void describe(struct pg_run_result *res, const struct run_shared *sh, const char *path,
+void pg_run_describe(struct pg_run_result *res, const struct run_shared *sh, const char *path,
                      int wstatus)
 {
         res->stage = (enum pg_run_stage)sh->stage;
@@ -285,13 +265,9 @@ static void describe(struct pg_run_result *res, const struct run_shared *sh, con
         res->status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
         switch (res->stage) {
         case PG_RUN_SETUP:
-        case PG_RUN_FILTERED:
                 res->status = 125;
-                snprintf(res->message, sizeof(res->message), "%s: %s%s", sh->step,
-                         strerror(res->error),
-                         res->stage == PG_RUN_FILTERED ? " (the profile must allow capset, or use "
-                                                         "--no-new-privileges)"
-                                                       : "");
+                snprintf(res->message, sizeof(res->message), "%s: %s", sh->step,
+                         strerror(res->error));
                 break;
         case PG_RUN_EXEC:
                 res->status = res->error == ENOENT ? 127 : 126;
@@ -314,46 +290,68 @@ static void describe(struct pg_run_result *res, const struct run_shared *sh, con
         }
 }
 
-int pg_run(const struct pg_run_opts *o, char *const *argv, struct pg_run_result *ret_result,
-           struct pg_error **err)
+int pg_run_setup(const struct pg_run_opts *o, char *const *argv, bool diagnose,
+                 struct child_plan *pl, struct pg_run_result *res, struct pg_error **err)
 {
-        struct pg_run_result res = {0};
-        _cleanup_free_ char *path = NULL;
+        memset(pl, 0, sizeof(*pl));
+        memset(res, 0, sizeof(*res));
         if (!argv || !argv[0])
                 return pg_error_set(err, -EINVAL, "no command to run");
+        char *path = NULL;
         int r = pg_run_find_program(argv[0], &path);
         if (r < 0)
                 return pg_error_set(err, r, "out of memory");
+        pl->path = path;
+        pl->argv = argv;
         if (!path[0]) {
-                res.status = 127;
-                res.stage = PG_RUN_EXEC;
-                res.error = ENOENT;
-                snprintf(res.message, sizeof(res.message), "`%s`: command not found", argv[0]);
-                *ret_result = res;
+                res->status = 127;
+                res->stage = PG_RUN_EXEC;
+                res->error = ENOENT;
+                snprintf(res->message, sizeof(res->message), "`%s`: command not found", argv[0]);
                 return 0;
         }
-        struct child_plan pl = {.path = path, .argv = argv};
-        r = plan_prepare(o, &pl, err);
+        r = pg_run_plan_prepare(o, diagnose, pl, err);
         if (r < 0)
                 return r;
         struct run_shared *sh =
             mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-        if (sh == MAP_FAILED) {
-                free(pl.prog.filter);
+        if (sh == MAP_FAILED)
                 return pg_error_set(err, -errno, "mmap: %s", strerror(errno));
-        }
         sh->stage = PG_RUN_STARTED;
-        pl.shared = sh;
+        pl->shared = sh;
+        return 1;
+}
+
+void pg_run_plan_clear(struct child_plan *pl)
+{
+        free((char *)pl->path);
+        free(pl->prog.filter);
+        if (pl->shared)
+                munmap(pl->shared, sizeof(*pl->shared));
+        memset(pl, 0, sizeof(*pl));
+}
+
+int pg_run(const struct pg_run_opts *o, char *const *argv, struct pg_run_result *ret_result,
+           struct pg_error **err)
+{
+        struct child_plan pl;
+        struct pg_run_result res;
+        int r = pg_run_setup(o, argv, false, &pl, &res, err);
+        if (r <= 0) {
+                pg_run_plan_clear(&pl);
+                if (r == 0)
+                        *ret_result = res;
+                return r;
+        }
         fflush(NULL);
         pid_t pid = fork();
         if (pid == 0)
-                child_main(&pl);
-        free(pl.prog.filter);
+                pg_run_child(&pl);
         int wstatus = 0;
         r = pid < 0 ? -errno : wait_child(pid, &wstatus);
         if (r == 0)
-                describe(&res, sh, path, wstatus);
-        munmap(sh, sizeof(*sh));
+                pg_run_describe(&res, pl.shared, pl.path, wstatus);
+        pg_run_plan_clear(&pl);
         if (r < 0)
                 return pg_error_set(err, r, "cannot start `%s`: %s", argv[0], strerror(-r));
         *ret_result = res;

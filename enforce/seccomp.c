@@ -112,10 +112,36 @@ int pg_seccomp_rule_applies(const struct pg_rule *rule, const struct pg_seccomp_
         return 0;
 }
 
+/* A denial as the diagnostic run sees it: a TRACE stop whose data says what the profile does. */
+static uint32_t diag_action(enum pg_action a, uint16_t e)
+{
+        switch (a) {
+        case PG_ACT_KILL_THREAD:
+                return SCMP_ACT_TRACE(PG_DENIAL_DATA(PG_DENIAL_KILL_THREAD, 0));
+        case PG_ACT_KILL_PROCESS:
+                return SCMP_ACT_TRACE(PG_DENIAL_DATA(PG_DENIAL_KILL_PROCESS, 0));
+        case PG_ACT_TRAP:
+                return SCMP_ACT_TRACE(PG_DENIAL_DATA(PG_DENIAL_TRAP, 0));
+        case PG_ACT_ERRNO:
+                return SCMP_ACT_TRACE(PG_DENIAL_DATA(PG_DENIAL_ERRNO, e));
+        case PG_ACT_TRACE: /* no tracer in a container: the kernel answers ENOSYS */
+                return SCMP_ACT_TRACE(PG_DENIAL_DATA(PG_DENIAL_ERRNO, ENOSYS));
+        case PG_ACT_ALLOW:
+        case PG_ACT_LOG:
+        case PG_ACT_NOTIFY:
+        case PG_ACT_COUNT:
+                break;
+        }
+        return 0;
+}
+
 /* runc: ERRNO and TRACE without errnoRet return EPERM; other actions carry no value. */
-static uint32_t scmp_action(enum pg_action a, int errno_ret)
+static uint32_t scmp_action(enum pg_action a, int errno_ret, bool diagnose)
 {
         uint16_t e = errno_ret == PG_ERRNO_UNSET ? EPERM : (uint16_t)errno_ret;
+        uint32_t d = diagnose ? diag_action(a, e) : 0;
+        if (d)
+                return d;
         switch (a) {
         case PG_ACT_KILL_THREAD:
                 return SCMP_ACT_KILL_THREAD;
@@ -207,7 +233,7 @@ static int add_rules(scmp_filter_ctx ctx, const struct pg_profile *p,
                 int r = pg_seccomp_rule_applies(rule, env, &applies, err);
                 if (r < 0)
                         return r;
-                uint32_t action = scmp_action(rule->action, rule->errno_ret);
+                uint32_t action = scmp_action(rule->action, rule->errno_ret, env->trace_denials);
                 /* runc skips a rule whose action is the default: libseccomp refuses it. */
                 if (!applies || action == def)
                         continue;
@@ -227,14 +253,7 @@ static int add_rules(scmp_filter_ctx ctx, const struct pg_profile *p,
 
 static int add_arch(scmp_filter_ctx ctx, const char *scmp_name, struct pg_error **err)
 {
-        char low[32];
-        size_t n = strlen(scmp_name);
-        if (strncmp(scmp_name, "SCMP_ARCH_", 10) != 0 || n - 10 >= sizeof(low))
-                return 0;
-        for (size_t i = 10; i <= n; i++)
-                low[i - 10] = (char)(scmp_name[i] >= 'A' && scmp_name[i] <= 'Z' ? scmp_name[i] + 32
-                                                                                : scmp_name[i]);
-        uint32_t token = seccomp_arch_resolve_name(low);
+        uint32_t token = pg_scmp_arch_token(scmp_name);
         if (!token) /* newer than libseccomp; the reader warned */
                 return 0;
         int r = seccomp_arch_add(ctx, token);
@@ -289,7 +308,7 @@ static int set_flags(scmp_filter_ctx ctx, const struct pg_profile *p, bool nnp,
 int pg_seccomp_build(const struct pg_profile *p, const struct pg_seccomp_env *env,
                      scmp_filter_ctx *ret_ctx, struct pg_error **err)
 {
-        uint32_t def = scmp_action(p->default_action, p->default_errno);
+        uint32_t def = scmp_action(p->default_action, p->default_errno, env->trace_denials);
         _cleanup_seccomp_ scmp_filter_ctx ctx = seccomp_init(def);
         if (!ctx)
                 return pg_error_set(err, -EINVAL, "seccomp_init failed for default action %s",

@@ -25,7 +25,7 @@ static const struct pg_baseline_entry baseline[] = {
     {RUNC, false, "faccessat2", "runc checks the entrypoint is executable (Go 1.19)"},
     {RUNC, false, "fstat", "runc (Go runtime)"},
     {RUNC, false, "fstatfs", "runc: `ensure /proc/self/fd is on procfs`"},
-    {RUNC, false, "futex", "runc is a Go program: 1 start in 4 crashes without it"},
+    {RUNC, false, "futex", "runc (Go): create+start (Docker, Podman) fails without it"},
     {RUNC, false, "getcwd", "runc"},
     {RUNC, false, "getdents64", "runc lists /proc/self/fd"},
     {RUNC, false, "getppid", "runc checks its parent"},

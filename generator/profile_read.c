@@ -378,8 +378,10 @@ static int check_name(const struct reader *rd, const char *path, const char *nam
                                 return 0;
                 return pg_rule_add_name(rd->newer, name) < 0 ? rd_nomem(rd) : 0;
         }
-        return rd_fail(rd, path, "unknown syscall name `%s` (libseccomp %s does not know it)", name,
-                       pg_libseccomp_version());
+        const char *hint = pg_syscall_suggest(name);
+        return rd_fail(rd, path, "unknown syscall name `%s` (libseccomp %s does not know it%s%s%s)",
+                       name, pg_libseccomp_version(), hint ? "; did you mean `" : "",
+                       hint ? hint : "", hint ? "`?" : "");
 }
 
 static int read_names(const struct reader *rd, json_t *o, const char *path, struct pg_rule *rule)
@@ -454,8 +456,7 @@ static int read_rule(const struct reader *rd, json_t *o, size_t idx)
         return 0;
 }
 
-/* "SCMP_ARCH_X86_64" -> libseccomp's token, 0 when unknown. */
-static uint32_t scmp_arch_token(const char *name)
+uint32_t pg_scmp_arch_token(const char *name)
 {
         char low[32];
         size_t n = strlen(name);
@@ -474,7 +475,7 @@ static const char *const newer_arches[] = {
 
 static int check_arch(const struct reader *rd, const char *arch, const char *path)
 {
-        if (scmp_arch_token(arch))
+        if (pg_scmp_arch_token(arch))
                 return 0;
         if (in_list(newer_arches, arch))
                 return pg_profile_add_warning(rd->p,

@@ -27,7 +27,8 @@ static json_t *strv_json(char *const *v, bool sort)
                 json_decref(arr);
                 return NULL;
         }
-        memcpy(copy, v, n * sizeof(*copy));
+        if (n > 0) /* v may be NULL (a rule without names): memcpy(dst, NULL, 0) is undefined */
+                memcpy(copy, v, n * sizeof(*copy));
         if (sort)
                 qsort(copy, n, sizeof(*copy), cmp_str);
         for (size_t i = 0; i < n; i++) {

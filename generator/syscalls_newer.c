@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: MIT
-/* Linux syscalls that a libseccomp we may be linked with does not know. A profile that names one
- * is not a typo: Docker's own default profile lists them, and runc and crun skip names their
- * libseccomp cannot resolve. The reader warns about these and errors on any other unknown name.
- * Sorted (bsearch); a name stays here after libseccomp learns it, so older builds keep working. */
+/* Syscall names beyond what libseccomp resolves: the table of real Linux syscalls that a libseccomp
+ * we may be linked with does not know, and the suggestion for a typo. A profile that names one
+ * of the table is not a typo: Docker's own default profile lists them, and runc and crun skip names
+ * their libseccomp cannot resolve. The reader warns about these and errors on any other unknown
+ * name. Sorted (bsearch); a name stays here after libseccomp learns it, so older builds keep
+ * working. */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "profgen/arch.h"
 
 #include "profgen/profile.h"
 
@@ -42,4 +47,51 @@ const char *const *pg_syscalls_newer(size_t *ret_n)
 {
         *ret_n = sizeof(newer) / sizeof(newer[0]);
         return newer;
+}
+
+/* Levenshtein distance, capped: names are short. */
+static unsigned edit_distance(const char *a, const char *b)
+{
+        size_t la = strlen(a), lb = strlen(b);
+        unsigned row[64];
+        if (la >= 63 || lb >= 63)
+                return UINT_MAX;
+        for (size_t j = 0; j <= lb; j++)
+                row[j] = (unsigned)j;
+        for (size_t i = 1; i <= la; i++) {
+                unsigned prev = row[0];
+                row[0] = (unsigned)i;
+                for (size_t j = 1; j <= lb; j++) {
+                        unsigned cur = row[j];
+                        unsigned best = prev + (a[i - 1] != b[j - 1]);
+                        if (row[j] + 1 < best)
+                                best = row[j] + 1;
+                        if (row[j - 1] + 1 < best)
+                                best = row[j - 1] + 1;
+                        row[j] = best;
+                        prev = cur;
+                }
+        }
+        return row[lb];
+}
+
+const char *pg_syscall_suggest(const char *name)
+{
+        const char *best = NULL;
+        unsigned best_d = 3; /* farther than 2 edits is not a typo */
+        for (uint32_t slot = 0; slot < PG_SYSCALL_SLOTS; slot++) {
+                const char *cand = pg_arch_syscall_name(pg_arch_native(), slot);
+                if (!cand)
+                        continue;
+                /* A missing suffix ("pread" for "pread64") beats a one-letter slip. */
+                size_t n = strlen(name);
+                unsigned d = strncmp(cand, name, n) == 0 && strlen(cand) <= n + 2
+                                 ? 0
+                                 : edit_distance(name, cand);
+                if (d < best_d) {
+                        best_d = d;
+                        best = cand;
+                }
+        }
+        return best;
 }

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "profgen/capwatch.h"
 #include "profgen/cleanup.h"
 #include "profgen/recorder.h"
 
@@ -18,6 +19,7 @@ int pg_session_record(char *const *argv, const struct pg_session_opts *opts,
 {
         _cleanup_recording_ struct pg_recording *rec = NULL;
         _cleanup_recorder_ struct pg_recorder *recorder = NULL;
+        _cleanup_capwatch_ struct pg_capwatch *capwatch = NULL;
         _cleanup_tracer_ struct pg_tracer *tracer = NULL;
         struct pg_tracer_opts topts = {
             .mode = opts->mode,
@@ -36,6 +38,13 @@ int pg_session_record(char *const *argv, const struct pg_session_opts *opts,
                 r = pg_tracer_add_observer(tracer, pg_recorder_observer(recorder));
         if (r < 0)
                 return pg_error_set(err, r, "cannot set up the tracer: %s", strerror(-r));
+        /* After the recorder: the watcher uses the executable ids it assigns. */
+        r = pg_capwatch_new(rec, opts->caps_source, &capwatch, err);
+        if (r == 0)
+                r = pg_tracer_add_observer(tracer, pg_capwatch_observer(capwatch));
+        if (r < 0)
+                return pg_error_set(err, r, "cannot set up the capability watcher: %s",
+                                    strerror(-r));
         int status = 0;
         r = pg_tracer_run(tracer, argv, &status, err);
         if (r == 0 && pg_recorder_error(recorder) < 0)
@@ -43,6 +52,9 @@ int pg_session_record(char *const *argv, const struct pg_session_opts *opts,
                                  strerror(-pg_recorder_error(recorder)));
         if (r < 0)
                 return r;
+        if (pg_capwatch_error(capwatch) < 0)
+                return pg_error_set(err, pg_capwatch_error(capwatch), "capability watcher: %s",
+                                    strerror(-pg_capwatch_error(capwatch)));
         pg_recording_set_exit_status(rec, status);
         const struct pg_syscall_set *allowed = pg_tracer_allowed(tracer);
         for (int a = 0; allowed && a < PG_ARCH_COUNT; a++)

@@ -72,13 +72,9 @@ static __attribute__((noreturn)) void child_main(const char *path, char *const *
                                                  const struct sock_fprog *filter, int fd)
 {
         extern char **environ;
-        sigset_t none;
-        sigemptyset(&none);
-        sigprocmask(SIG_SETMASK, &none, NULL);
-        signal(SIGINT, SIG_DFL);
-        signal(SIGTERM, SIG_DFL);
-        signal(SIGHUP, SIG_DFL);
-        signal(SIGPIPE, SIG_DFL);
+        /* The signal mask and ignored signals are inherited as they are: the command must get
+         * what it would get without profgen (nohup's ignored SIGHUP, a script's background job's
+         * ignored SIGINT). profgen's forwarding handlers are installed only after this fork. */
         /* Wait here until the tracer has seized us with its options in place. */
         raise(SIGSTOP);
         if (filter) {

@@ -43,6 +43,7 @@ struct pg_seccomp_env {
         enum pg_arch native; /* includes.arches / excludes.arches, archMap */
         const char *kernel;  /* "6.18.0" for minKernel; NULL: uname(2) */
         bool no_new_privs;   /* leave NNP to libseccomp (true) or not (false, Docker's default) */
+        bool trace_denials;  /* diagnostics: each denial becomes SCMP_ACT_TRACE(PG_DENIAL_DATA) */
 };
 
 void pg_seccomp_env_init(struct pg_seccomp_env *env);
@@ -73,7 +74,6 @@ void pg_run_opts_init(struct pg_run_opts *o);
 enum pg_run_stage {
         PG_RUN_STARTED,   /* nothing reported: the command ran (or died before saying so) */
         PG_RUN_SETUP,     /* a step before the filter failed: nothing ran */
-        PG_RUN_FILTERED,  /* a step after the filter was loaded failed (capset): nothing ran */
         PG_RUN_EXEC,      /* execve failed (not found, not executable, denied by the profile) */
         PG_RUN_EXEC_SENT, /* execve was attempted; the process died before it returned */
 };
@@ -92,3 +92,37 @@ int pg_run(const struct pg_run_opts *o, char *const *argv, struct pg_run_result 
            struct pg_error **err);
 /* Resolves argv0 the way execvp would: "" when not found, -errno on error. */
 int pg_run_find_program(const char *argv0, char **ret_path);
+
+/* The diagnostic run (enforce/diagnose.c): the same run, but every denial of the profile is a
+ * SECCOMP_RET_TRACE stop that profgen answers exactly as the profile would (the errno; a kill;
+ * a trap's SIGSYS), after noting which syscall it was. The workload takes the confined path and
+ * the denied syscalls get names. x86_64 only (the answer is written into registers). */
+enum pg_denial_kind {
+        PG_DENIAL_ERRNO,        /* SCMP_ACT_ERRNO, or TRACE with no tracer (ENOSYS) */
+        PG_DENIAL_KILL_THREAD,  /* SCMP_ACT_KILL, SCMP_ACT_KILL_THREAD */
+        PG_DENIAL_KILL_PROCESS, /* SCMP_ACT_KILL_PROCESS */
+        PG_DENIAL_TRAP,         /* SCMP_ACT_TRAP */
+};
+/* SECCOMP_RET_DATA of a diagnostic TRACE: the kind above the errno. */
+#define PG_DENIAL_DATA(kind, err) ((uint16_t)(((unsigned)(kind) << 12) | ((unsigned)(err)&0xfffu)))
+
+struct pg_denial {
+        enum pg_arch arch;
+        uint32_t slot;
+        enum pg_denial_kind kind;
+        int error; /* errno returned, for PG_DENIAL_ERRNO */
+        uint64_t count;
+        pid_t first_pid;
+};
+
+struct pg_diagnosis {
+        struct pg_run_result result;
+        size_t n_denials;
+        struct pg_denial *denials; /* in order of first occurrence */
+        bool caps_watched;         /* the kernel's cap_capable tracepoint was available */
+        uint64_t cap_failures[64]; /* failed checks per capability in the run's processes */
+};
+
+int pg_run_diagnose(const struct pg_run_opts *o, char *const *argv, struct pg_diagnosis *ret,
+                    struct pg_error **err);
+void pg_diagnosis_clear(struct pg_diagnosis *d);

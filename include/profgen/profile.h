@@ -116,6 +116,10 @@ int pg_profile_add_warning(struct pg_profile *p, const char *fmt, ...)
  * (generator/syscalls_newer.c: a checked-in table, sorted). */
 bool pg_syscall_is_newer(const char *name);
 const char *const *pg_syscalls_newer(size_t *ret_n);
+/* The native syscall name a typo most likely meant ("pread" -> "pread64"), or NULL. */
+const char *pg_syscall_suggest(const char *name);
+/* "SCMP_ARCH_X86_64" -> libseccomp's token (SCMP_ARCH_*), 0 when this libseccomp lacks it. */
+uint32_t pg_scmp_arch_token(const char *scmp_name);
 /* "2.5.4": the libseccomp the process runs with (seccomp_version()). */
 const char *pg_libseccomp_version(void);
 

@@ -70,6 +70,12 @@ struct pg_fact {
         int32_t exe;
 };
 
+/* Facts of the capability watcher: which sources judged capabilities ("inference" or
+ * "inference+kernel"), and advice that is not a capability, one key per kind of advice under a
+ * prefix ("capability-note:icmp-datagram-socket"). */
+#define PG_FACT_CAP_SOURCES "capability-sources"
+#define PG_FACT_CAP_NOTE    "capability-note:"
+
 /* A process in the exec chain: which process started which, and what each ran. */
 struct pg_process {
         pid_t pid;

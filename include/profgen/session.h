@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 
+#include "profgen/capwatch.h"
 #include "profgen/error.h"
 #include "profgen/recording.h"
 #include "profgen/tracer.h"
@@ -14,6 +15,8 @@ struct pg_session_opts {
         /* Syscalls that need no stop (from a committed profile: --baseline); NULL for none. */
         const struct pg_syscall_set *baseline;
         bool pin_cpu;
+        /* Where capability needs come from (default: inference, plus the kernel's record). */
+        enum pg_caps_source caps_source;
 };
 
 void pg_session_opts_init(struct pg_session_opts *o);

@@ -21,11 +21,16 @@ here=$(cd "$(dirname "$0")" && pwd)
 e2e_require_root_and_engines podman runc docker
 e2e_require_profgen
 command -v scmp_sys_resolver >/dev/null || e2e_skip "scmp_sys_resolver missing (Debian package seccomp)"
-PROBE=${PROFGEN_FIXTURES:?}/probe_syscall
-[ -x "$PROBE" ] || e2e_die "no probe at $PROBE"
+[ -x "${PROFGEN_FIXTURES:?}/probe_syscall" ] || e2e_die "no probe at $PROFGEN_FIXTURES/probe_syscall"
 e2e_init
 W=$E2E_TMP/eq
 mkdir -p "$W"
+# The probe runs at the same path on the host and in the image. The OCI bundles mount a tmpfs on
+# /tmp, which would hide a probe from a checkout under /tmp: keep a copy under /var/tmp.
+PROBE_DIR=$(mktemp -d /var/tmp/pg-probe.XXXXXX)
+e2e_on_cleanup rm -rf "$PROBE_DIR"
+PROBE=$PROBE_DIR/probe_syscall
+cp "$PROFGEN_FIXTURES/probe_syscall" "$PROBE"
 
 # Every x86_64 syscall libseccomp knows but getpriority, as a JSON array.
 ALL_BUT=$(for n in $(seq 0 470); do scmp_sys_resolver -a x86_64 "$n"; done |

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: MIT */
+/* The kernel's own record of capability checks: the capability:cap_capable tracepoint (Linux
+ * 6.14+), read with perf_event_open. One event per CPU, attached to the command before it execs
+ * and inherited by every process and thread it starts, so only the workload's checks arrive, with
+ * nanosecond timestamps and the raw credentials pointer. Nothing is left behind: unlike a tracefs
+ * instance, perf events vanish with their file descriptors, even when profgen is killed. */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "profgen/error.h"
+
+/* One check: `cred` is the credentials the kernel checked (a kernel address, compared only for
+ * identity), `ret` 0 when the capability was granted. */
+struct pg_cap_tp_event {
+        pid_t pid, tid;
+        uint64_t time; /* CLOCK_MONOTONIC, ns */
+        uint64_t cred;
+        int cap;
+        int ret;
+};
+
+struct pg_cap_tracepoint;
+
+/* 0 when this process can read the tracepoint; else negative errno and the reason in *err. */
+int pg_cap_tracepoint_probe(struct pg_error **err);
+/* Starts recording the checks of `pid` (stopped, before its exec) and of all it will start. */
+int pg_cap_tracepoint_open(pid_t pid, struct pg_cap_tracepoint **ret, struct pg_error **err);
+void pg_cap_tracepoint_free(struct pg_cap_tracepoint *tp);
+
+typedef void (*pg_cap_tp_fn)(void *userdata, const struct pg_cap_tp_event *e);
+/* Hands every event recorded so far to fn and returns how many. Cheap when nothing is pending
+ * (one read of shared memory per CPU), so it can run at every syscall stop: an event of a stopped
+ * thread is always in the buffer by then. */
+size_t pg_cap_tracepoint_drain(struct pg_cap_tracepoint *tp, pg_cap_tp_fn fn, void *userdata);
+/* Events the kernel dropped because a buffer was full. */
+uint64_t pg_cap_tracepoint_lost(const struct pg_cap_tracepoint *tp);

@@ -1,0 +1,51 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# Each capability fixture recorded as root: the .caps file must list exactly the expected set
+# (the same calls on the caller's own objects: nothing), and say which source saw each. Then a
+# few as uid 1000, where nothing can be needed. Prints the table of tests/trace/caps_cases.sh.
+set -uo pipefail
+[ "$(id -u)" = 0 ] || { echo "skip: needs root (the fixtures act on files of other uids)"; exit 77; }
+command -v setpriv >/dev/null || { echo "skip: setpriv not installed"; exit 77; }
+. "$(dirname "$0")/caps_cases.sh"
+W=$(mktemp -d /tmp/pgcaps.XXXXXX); chmod 755 "$W"
+trap 'chattr -a "$W/objs/mine" 2>/dev/null; rm -rf "$W"' EXIT
+D=$W/objs
+fails=0 n=0
+printf '| fixture | expected | recorded | source |\n|---|---|---|---|\n'
+while IFS='|' read -r name expect cmd; do
+  name=$(echo $name); [ -n "$name" ] || continue
+  expect=$(caps_expect "$(echo $expect)"); cmd=$(eval echo "$cmd")
+  caps_objects "$D"
+  set -- $cmd
+  # mlock: the 8 MiB default RLIMIT_MEMLOCK, whatever this shell has
+  (ulimit -l 8192; exec "$PROFGEN" record -q -o "$W/$name.json" -- "$PROFGEN_FIXTURES/$1" "${@:2}") \
+    >"$W/$name.out" 2>&1
+  status=$?
+  got=$(caps_of "$W/$name.caps")
+  n=$((n + 1))
+  printf '| %s | %s | %s | %s |\n' "$name" "$expect" "$got" "$(caps_sources "$W/$name.caps")"
+  if [ "$got" != "$expect" ]; then
+    echo "FAIL $name: expected [$expect], recorded [$got] (exit $status)"; cat "$W/$name.out" "$W/$name.caps"; fails=$((fails + 1))
+  elif [ -d /sys/kernel/tracing/events/capability/cap_capable ] && ! grep -q 'used: inference+kernel' "$W/$name.caps"; then
+    echo "FAIL $name: the kernel's record was not used"; fails=$((fails + 1))
+  fi
+done <<<"$CAPS_CASES"
+
+# As uid 1000 (profgen itself unprivileged: inference only): nothing is ever needed, whether the
+# call works on the caller's own objects or fails on root's.
+U=$W/u; mkdir "$U"; chown 1000:1000 "$U"
+for c in "bind 80" "bind 8080" "open $D/other r" "open $D/mine r" "chown $D/other 1000 1000" \
+         "kill own" "nice -5" "setid own"; do
+  caps_objects "$D"
+  set -- $c
+  rm -f "$U/u.caps"
+  setpriv --reuid 1000 --regid 1000 --clear-groups "$PROFGEN" record -q -o "$U/u.json" -- \
+    "$PROFGEN_FIXTURES/cap_$1" "${@:2}" >"$U/u.out" 2>&1
+  got=$(caps_of "$U/u.caps"); n=$((n + 1))
+  printf '| uid 1000: %s | - | %s | %s |\n' "${c//$D\//}" "$got" "$(caps_sources "$U/u.caps")"
+  if [ "$got" != - ] || ! grep -q 'used: inference\.' "$U/u.caps"; then
+    echo "FAIL uid 1000 $c: recorded [$got]"; cat "$U/u.out" "$U/u.caps"; fails=$((fails + 1))
+  fi
+done
+echo "$((n - fails)) passed, $fails failed"
+[ $fails = 0 ]
