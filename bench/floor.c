@@ -38,20 +38,20 @@
 #include <time.h>
 #include <unistd.h>
 
-#define EXIT_TRACER 125
+#define EXIT_TRACER      125
 #define EXIT_CANNOT_EXEC 126
-#define EXIT_NOT_FOUND 127
+#define EXIT_NOT_FOUND   127
 
 /* x86 has three syscall ABIs a 64-bit tracee can use; anything else lands in "other". */
 enum { ARCH_X86_64, ARCH_X32, ARCH_I386, ARCH_OTHER, ARCH_COUNT };
-#define SLOTS 1024
+#define SLOTS   1024
 #define X32_BIT 0x40000000ull
 
 enum pin_mode { PIN_NONE, PIN_SAME, PIN_SPLIT };
 
 struct floor {
         uint64_t seen[ARCH_COUNT][SLOTS / 64];
-        uint64_t *known;     /* pids whose first stop we have consumed, indexed by pid */
+        uint64_t *known; /* pids whose first stop we have consumed, indexed by pid */
         size_t known_words;
         unsigned long stops;
         unsigned long processes;
@@ -116,7 +116,8 @@ static void record_syscall(struct floor *f, pid_t pid)
 
 static void resume(pid_t pid, int sig)
 {
-        /* ESRCH: killed while stopped (SIGKILL, EXITKILL of a sibling); its exit is reported later */
+        /* ESRCH: killed while stopped (SIGKILL, EXITKILL of a sibling); its exit is reported later
+         */
         if (ptrace(PTRACE_CONT, pid, NULL, (void *)(long)sig) < 0 && errno != ESRCH)
                 perror("floor: PTRACE_CONT");
 }
@@ -282,12 +283,9 @@ static void usage(FILE *out)
 int main(int argc, char **argv)
 {
         static const struct option opts[] = {
-                {"pin", required_argument, NULL, 'p'},
-                {"spin", required_argument, NULL, 's'},
-                {"output", required_argument, NULL, 'o'},
-                {"verbose", no_argument, NULL, 'v'},
-                {"help", no_argument, NULL, 'h'},
-                {NULL, 0, NULL, 0},
+            {"pin", required_argument, NULL, 'p'},    {"spin", required_argument, NULL, 's'},
+            {"output", required_argument, NULL, 'o'}, {"verbose", no_argument, NULL, 'v'},
+            {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
         };
         enum pin_mode pin = PIN_NONE;
         const char *out = NULL;
@@ -306,11 +304,21 @@ int main(int argc, char **argv)
                                 return EXIT_TRACER;
                         }
                         break;
-                case 's': spin_us = atof(optarg); break;
-                case 'o': out = optarg; break;
-                case 'v': verbose = true; break;
-                case 'h': usage(stdout); return 0;
-                default: usage(stderr); return EXIT_TRACER;
+                case 's':
+                        spin_us = atof(optarg);
+                        break;
+                case 'o':
+                        out = optarg;
+                        break;
+                case 'v':
+                        verbose = true;
+                        break;
+                case 'h':
+                        usage(stdout);
+                        return 0;
+                default:
+                        usage(stderr);
+                        return EXIT_TRACER;
                 }
         }
         if (optind >= argc) {
@@ -371,8 +379,10 @@ int main(int argc, char **argv)
                         "floor: %lu stops, %lu distinct syscalls, %lu processes/threads, %lu "
                         "out-of-range numbers; pin=%s tracer cpu %d, tracee cpu %d\n",
                         f.stops, count_seen(&f), f.processes, f.overflow,
-                        pin == PIN_NONE ? "none" : pin == PIN_SAME ? "same" : "split", tracer_cpu,
-                        tracee_cpu);
+                        pin == PIN_NONE   ? "none"
+                        : pin == PIN_SAME ? "same"
+                                          : "split",
+                        tracer_cpu, tracee_cpu);
         free(f.known);
         return status;
 }

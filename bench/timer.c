@@ -76,7 +76,7 @@ static int nl_send(int fd, uint16_t type, uint16_t flags, uint8_t cmd, uint16_t 
         add_attr(&r, attr, data, len);
         struct sockaddr_nl to = {.nl_family = AF_NETLINK};
         return sendto(fd, &r, r.n.nlmsg_len, 0, (struct sockaddr *)&to, sizeof(to)) < 0 ? -errno
-                                                                                         : 0;
+                                                                                        : 0;
 }
 
 /* Finds the nested attribute `type` inside [p, p+len). */
@@ -149,8 +149,8 @@ static int taskstats_listen(void)
         char mask[32];
         snprintf(mask, sizeof(mask), "0-%d", get_nprocs_conf() - 1);
         /* Asked with NLM_F_ACK, so EPERM (no CAP_NET_ADMIN) comes back here, not never. */
-        r = nl_send(fd, family, NLM_F_ACK, TASKSTATS_CMD_GET, TASKSTATS_CMD_ATTR_REGISTER_CPUMASK, mask,
-                    strlen(mask) + 1);
+        r = nl_send(fd, family, NLM_F_ACK, TASKSTATS_CMD_GET, TASKSTATS_CMD_ATTR_REGISTER_CPUMASK,
+                    mask, strlen(mask) + 1);
         if (r < 0 || !nl_reply(fd, buf, sizeof(buf)))
                 goto fail;
         /* From here on records arrive while the command runs; the poll loop must never block. */
@@ -200,7 +200,8 @@ static void taskstats_drain(int fd, pid_t pid, long long *hwm_kb, bool *lost)
                         struct taskstats ts;
                         memset(&ts, 0, sizeof(ts));
                         size_t slen = a_st->nla_len - NLA_HDRLEN;
-                        memcpy(&ts, (char *)a_st + NLA_HDRLEN, slen < sizeof(ts) ? slen : sizeof(ts));
+                        memcpy(&ts, (char *)a_st + NLA_HDRLEN,
+                               slen < sizeof(ts) ? slen : sizeof(ts));
                         if ((long long)ts.hiwater_rss > *hwm_kb)
                                 *hwm_kb = (long long)ts.hiwater_rss;
                 }
@@ -249,21 +250,31 @@ struct opts {
 static int parse(int argc, char **argv, struct opts *o)
 {
         static const struct option longopts[] = {
-                {"output", required_argument, NULL, 'o'},
-                {"timeout", required_argument, NULL, 't'},
-                {"rss", no_argument, NULL, 'r'},
-                {"help", no_argument, NULL, 'h'},
-                {NULL, 0, NULL, 0},
+            {"output", required_argument, NULL, 'o'},
+            {"timeout", required_argument, NULL, 't'},
+            {"rss", no_argument, NULL, 'r'},
+            {"help", no_argument, NULL, 'h'},
+            {NULL, 0, NULL, 0},
         };
         int c;
         memset(o, 0, sizeof(*o));
         while ((c = getopt_long(argc, argv, "+o:t:rh", longopts, NULL)) != -1) {
                 switch (c) {
-                case 'o': o->out = optarg; break;
-                case 't': o->timeout = atof(optarg); break;
-                case 'r': o->rss = true; break;
-                case 'h': usage(stdout); exit(0);
-                default: usage(stderr); return -1;
+                case 'o':
+                        o->out = optarg;
+                        break;
+                case 't':
+                        o->timeout = atof(optarg);
+                        break;
+                case 'r':
+                        o->rss = true;
+                        break;
+                case 'h':
+                        usage(stdout);
+                        exit(0);
+                default:
+                        usage(stderr);
+                        return -1;
                 }
         }
         if (optind >= argc) {
@@ -367,9 +378,11 @@ int main(int argc, char **argv)
         else
                 snprintf(status, sizeof(status), "%d",
                          WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
-        fprintf(out, "wall_s=%.6f status=%s user_s=%.6f sys_s=%.6f tree_maxrss_kb=%ld self_hwm_kb=%lld\n",
-                t1 - t0, status, (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6,
-                (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6, ru.ru_maxrss, hwm);
+        fprintf(
+            out,
+            "wall_s=%.6f status=%s user_s=%.6f sys_s=%.6f tree_maxrss_kb=%ld self_hwm_kb=%lld\n",
+            t1 - t0, status, (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6,
+            (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6, ru.ru_maxrss, hwm);
         if (o.out && fclose(out) != 0) {
                 perror("timer: output");
                 return 2;

@@ -23,11 +23,11 @@ static void calls(int k)
          * harmless arguments, and the order is the order in which K takes them. */
         struct timespec ts = {0, 0};
         int i = 0;
-#define CALL(...)                                 \
-        do {                                      \
-                if (i++ >= k)                     \
-                        return;                   \
-                (void)syscall(__VA_ARGS__);       \
+#define CALL(...)                                                                                  \
+        do {                                                                                       \
+                if (i++ >= k)                                                                      \
+                        return;                                                                    \
+                (void)syscall(__VA_ARGS__);                                                        \
         } while (0)
         CALL(SYS_getpid);
         CALL(SYS_getppid);

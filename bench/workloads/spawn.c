@@ -27,7 +27,8 @@ int main(int argc, char **argv)
                 if (pid == 0) {
                         char c;
                         close(gate[1]);
-                        /* EOF arrives when the parent closes its end: every child is alive by then */
+                        /* EOF arrives when the parent closes its end: every child is alive by then
+                         */
                         _exit(read(gate[0], &c, 1) == 0 ? 0 : 1);
                 }
         }

@@ -25,8 +25,8 @@ int main(int argc, char **argv)
         for (long i = 0; i < rounds; i++) {
                 struct stat st;
                 fd = open(path, O_RDONLY | O_CLOEXEC);
-                if (fd < 0 || fstat(fd, &st) < 0 || read(fd, buf, sizeof(buf)) < 0 || close(fd) < 0 ||
-                    stat(path, &st) < 0) {
+                if (fd < 0 || fstat(fd, &st) < 0 || read(fd, buf, sizeof(buf)) < 0 ||
+                    close(fd) < 0 || stat(path, &st) < 0) {
                         perror("syscalls");
                         status = 1;
                         break;

@@ -25,8 +25,8 @@ static void *worker(void *arg)
         for (long i = 0; i < j->rounds; i++) {
                 struct stat st;
                 int fd = open(j->path, O_RDONLY | O_CLOEXEC);
-                if (fd < 0 || fstat(fd, &st) < 0 || read(fd, buf, sizeof(buf)) < 0 || close(fd) < 0 ||
-                    stat(j->path, &st) < 0) {
+                if (fd < 0 || fstat(fd, &st) < 0 || read(fd, buf, sizeof(buf)) < 0 ||
+                    close(fd) < 0 || stat(j->path, &st) < 0) {
                         j->failed = 1;
                         break;
                 }
