@@ -3,8 +3,7 @@
 # profgen exits with the command's status: N for exit(N), 128+N when killed by signal N, and the
 # recording says the same; 127 for a command not found, 126 for one that cannot be executed (and
 # then nothing is written); 125 when profgen itself fails (an unwritable output, a syscall
-# libseccomp cannot name), leaving no
-# partial file behind.
+# libseccomp cannot name), leaving no partial file behind.
 # shellcheck source=tests/trace/lib.sh
 . "$(dirname "$0")/lib.sh"
 
