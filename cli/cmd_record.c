@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* profgen record [options] -- COMMAND [ARG...] */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +63,11 @@ int pg_cmd_record(int argc, char **argv)
                 pg_cli_record_clear(&o);
                 return exit_code;
         }
+        /* Stacks are for explain: without a saved recording nobody would see them. */
+        if (!o.trace && !o.stacks_explicit)
+                o.session.stack_depth = 0;
+        struct pg_unwind_stats stats = {0};
+        o.session.stack_stats = &stats;
         _cleanup_error_ struct pg_error *err = NULL;
         _cleanup_recording_ struct pg_recording *rec = NULL;
         int status = 0;
@@ -78,6 +84,10 @@ int pg_cmd_record(int argc, char **argv)
                 pg_cli_report(err, "cannot execute the command");
         else if (pg_cli_write_outputs(&o, rec) != 0)
                 status = PG_EXIT_FAILURE;
+        else if (!o.quiet && o.session.stack_depth)
+                fprintf(stderr,
+                        "profgen: %" PRIu64 " call stacks (%" PRIu64 " frames) in %.1f ms\n",
+                        stats.stacks, stats.frames, (double)stats.nsec / 1e6);
         pg_cli_record_clear(&o);
         return status;
 }

@@ -12,6 +12,8 @@ static const struct pg_command commands[] = {
     {"record", "run a command under the tracer and write its seccomp profile and caps",
      pg_cmd_record},
     {"generate", "turn a saved recording into a profile", pg_cmd_generate},
+    {"explain", "why each syscall and capability is in the profile, with call stacks",
+     pg_cmd_explain},
     {"run", "run a command under a profile and capability list, like a container would",
      pg_cmd_run},
     {"verify", "record, then re-run under the result to prove it sufficient", pg_cmd_verify},

@@ -8,6 +8,7 @@
 #include "profgen/cleanup.h"
 #include "profgen/cli.h"
 #include "profgen/profile.h"
+#include "profgen/unwind.h"
 
 enum {
         OPT_TRACE = 0x100,
@@ -19,6 +20,9 @@ enum {
         OPT_TRACING,
         OPT_PIN_CPU,
         OPT_BASELINE,
+        OPT_STACK_DEPTH,
+        OPT_NO_STACKS,
+        OPT_STACK_SAMPLES,
         OPT_CAPS_SOURCE,
 };
 
@@ -33,6 +37,9 @@ const struct option pg_cli_record_longopts[] = {
     {"tracing", required_argument, NULL, OPT_TRACING},
     {"pin-cpu", no_argument, NULL, OPT_PIN_CPU},
     {"baseline", required_argument, NULL, OPT_BASELINE},
+    {"stack-depth", required_argument, NULL, OPT_STACK_DEPTH},
+    {"no-stacks", no_argument, NULL, OPT_NO_STACKS},
+    {"stack-samples", required_argument, NULL, OPT_STACK_SAMPLES},
     {"caps-source", required_argument, NULL, OPT_CAPS_SOURCE},
     {"quiet", no_argument, NULL, 'q'},
     {0},
@@ -57,6 +64,11 @@ void pg_cli_record_usage(FILE *f)
               "                           ones no longer used are not\n"
               "      --pin-cpu            run profgen and the workload on one CPU (cheaper stops,\n"
               "                           no parallelism for the workload)\n"
+              "      --stack-depth N      frames per call stack (default 16, 0 = none); record\n"
+              "                           takes stacks only when --trace saves them\n"
+              "      --no-stacks          no call stacks (--stack-depth 0)\n"
+              "      --stack-samples N    up to N more stacks per syscall, at its 2nd, 4th,\n"
+              "                           8th... call (default 0: first occurrence only)\n"
               "      --caps-source SRC    auto (default: inference, plus the kernel's\n"
               "                           cap_capable record when root), inference, or kernel\n"
               "                           (fail without the kernel's record)\n"
@@ -128,6 +140,19 @@ static int add_extra(struct pg_cli_record *o, const char *name)
         return 0;
 }
 
+static int parse_uint(const char *opt, const char *arg, unsigned max, unsigned *ret)
+{
+        char *end;
+        errno = 0;
+        unsigned long v = strtoul(arg, &end, 10);
+        if (*arg < '0' || *arg > '9' || *end != '\0' || errno || v > max) {
+                fprintf(stderr, "profgen: %s: expected a number 0-%u, got `%s`\n", opt, max, arg);
+                return -EINVAL;
+        }
+        *ret = (unsigned)v;
+        return 0;
+}
+
 static int parse_tracing(const char *arg, enum pg_trace_mode *ret)
 {
         if (strcmp(arg, "auto") == 0)
@@ -190,6 +215,17 @@ int pg_cli_record_option(struct pg_cli_record *o, int opt, const char *arg)
                                 "profgen: --tracing: expected auto, seccomp or ptrace, "
                                 "got `%s`\n",
                                 arg);
+                break;
+        case OPT_STACK_DEPTH:
+                r = parse_uint("--stack-depth", arg, PG_UNWIND_MAX_DEPTH, &o->session.stack_depth);
+                o->stacks_explicit = true;
+                break;
+        case OPT_NO_STACKS:
+                o->session.stack_depth = 0;
+                o->stacks_explicit = true;
+                break;
+        case OPT_STACK_SAMPLES:
+                r = parse_uint("--stack-samples", arg, 62, &o->session.stack_samples);
                 break;
         case OPT_CAPS_SOURCE:
                 if ((r = pg_caps_source_parse(arg, &o->session.caps_source)) < 0)

@@ -44,6 +44,11 @@ static char *strdup_or_null(const char *s)
         return s ? strdup(s) : NULL;
 }
 
+static bool str_eq(const char *a, const char *b)
+{
+        return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
 int pg_recording_new(struct pg_recording **ret)
 {
         struct pg_recording *r = calloc(1, sizeof(*r));
@@ -91,6 +96,28 @@ struct pg_stack *pg_stack_dup(const struct pg_stack *s)
         return d;
 }
 
+bool pg_stack_equal(const struct pg_stack *a, const struct pg_stack *b)
+{
+        if (!a || !b)
+                return a == b;
+        if (a->n_frames != b->n_frames)
+                return false;
+        for (size_t i = 0; i < a->n_frames; i++)
+                if (a->frames[i].offset != b->frames[i].offset ||
+                    !str_eq(a->frames[i].module, b->frames[i].module))
+                        return false;
+        return true;
+}
+
+static void stat_clear(struct pg_syscall_stat *s)
+{
+        pg_stack_free(s->stack);
+        for (size_t i = 0; i < s->n_sites; i++)
+                pg_stack_free(s->sites[i].stack);
+        free(s->sites);
+        free(s->users);
+}
+
 void pg_recording_free(struct pg_recording *r)
 {
         if (!r)
@@ -105,7 +132,7 @@ void pg_recording_free(struct pg_recording *r)
         free(r->exes);
         for (int a = 0; a < PG_ARCH_COUNT; a++) {
                 for (size_t s = 0; r->sys[a] && s < PG_SYSCALL_SLOTS; s++)
-                        pg_stack_free(r->sys[a][s].stack);
+                        stat_clear(&r->sys[a][s]);
                 free(r->sys[a]);
         }
         for (size_t i = 0; i < r->n_facts; i++) {
@@ -239,12 +266,34 @@ static struct pg_syscall_stat *stat_slot(struct pg_recording *r, enum pg_arch ar
         return &r->sys[arch][slot];
 }
 
+/* The entry of exe among s's users, added when missing; NULL when out of memory. A workload runs
+ * a few executables: the previous call's user is nearly always the right one. */
+static struct pg_syscall_user *user_of(struct pg_syscall_stat *s, int32_t exe)
+{
+        if (s->last_user < s->n_users && s->users[s->last_user].exe == exe)
+                return &s->users[s->last_user];
+        for (size_t i = 0; i < s->n_users; i++)
+                if (s->users[i].exe == exe) {
+                        s->last_user = i;
+                        return &s->users[i];
+                }
+        struct pg_syscall_user *u = array_push((void **)&s->users, &s->n_users, sizeof(*u));
+        if (!u)
+                return NULL;
+        u->exe = exe;
+        s->last_user = s->n_users - 1;
+        return u;
+}
+
 bool pg_recording_add_syscall(struct pg_recording *r, enum pg_arch arch, uint32_t slot, pid_t pid,
                               pid_t tid, int32_t exe)
 {
         struct pg_syscall_stat *s = stat_slot(r, arch, slot);
         if (!s)
                 return false;
+        struct pg_syscall_user *u = user_of(s, exe);
+        if (u) /* out of memory: the per-executable split is incomplete, the total is not */
+                u->count++;
         if (s->count++ > 0)
                 return false;
         s->first_pid = pid;
@@ -269,6 +318,29 @@ int pg_recording_add_syscall_count(struct pg_recording *r, enum pg_arch arch, ui
         return 0;
 }
 
+int pg_recording_add_syscall_process(struct pg_recording *r, enum pg_arch arch, uint32_t slot,
+                                     int32_t exe)
+{
+        struct pg_syscall_stat *s = stat_slot(r, arch, slot);
+        struct pg_syscall_user *u = s && s->count ? user_of(s, exe) : NULL;
+        if (!u)
+                return s && s->count ? -ENOMEM : -ENOENT;
+        u->processes++;
+        return 0;
+}
+
+int pg_recording_add_syscall_user(struct pg_recording *r, enum pg_arch arch, uint32_t slot,
+                                  const struct pg_syscall_user *user)
+{
+        struct pg_syscall_stat *s = stat_slot(r, arch, slot);
+        struct pg_syscall_user *u = s && s->count ? user_of(s, user->exe) : NULL;
+        if (!u)
+                return s && s->count ? -ENOMEM : -ENOENT;
+        u->count += user->count;
+        u->processes += user->processes;
+        return 0;
+}
+
 const struct pg_syscall_stat *pg_recording_syscall(const struct pg_recording *r, enum pg_arch arch,
                                                    uint32_t slot)
 {
@@ -287,6 +359,28 @@ void pg_recording_set_syscall_stack(struct pg_recording *r, enum pg_arch arch, u
                 return;
         }
         s->stack = stack;
+}
+
+int pg_recording_add_syscall_site(struct pg_recording *r, enum pg_arch arch, uint32_t slot,
+                                  const struct pg_call_site *site)
+{
+        struct pg_syscall_stat *s = stat_slot(r, arch, slot);
+        if (!s || !s->count || !site->stack || s->n_sites >= PG_RECORDING_MAX_SITES ||
+            pg_stack_equal(s->stack, site->stack))
+                return 0;
+        for (size_t i = 0; i < s->n_sites; i++)
+                if (pg_stack_equal(s->sites[i].stack, site->stack))
+                        return 0;
+        struct pg_stack *copy = pg_stack_dup(site->stack);
+        struct pg_call_site *c =
+            copy ? array_push((void **)&s->sites, &s->n_sites, sizeof(*c)) : NULL;
+        if (!c) {
+                pg_stack_free(copy);
+                return -ENOMEM;
+        }
+        *c = *site;
+        c->stack = copy;
+        return 1;
 }
 
 bool pg_recording_has_arch(const struct pg_recording *r, enum pg_arch arch)
@@ -310,11 +404,6 @@ bool pg_recording_is_baseline(const struct pg_recording *r, enum pg_arch arch, u
         if ((unsigned)arch >= PG_ARCH_COUNT || slot >= PG_SYSCALL_SLOTS)
                 return false;
         return (r->baseline[arch][slot / 64] >> (slot % 64)) & 1u;
-}
-
-static bool str_eq(const char *a, const char *b)
-{
-        return (!a && !b) || (a && b && strcmp(a, b) == 0);
 }
 
 int pg_recording_add_fact(struct pg_recording *r, const struct pg_fact *fact)

@@ -11,7 +11,7 @@
 
 /* ---- writing ---- */
 
-static json_t *stack_json(const struct pg_stack *s)
+json_t *pg_stack_to_json(const struct pg_stack *s)
 {
         json_t *arr = json_array();
         for (size_t i = 0; arr && i < s->n_frames; i++) {
@@ -60,6 +60,36 @@ static json_t *strv_to_json(char *const *v)
         return a;
 }
 
+static json_t *sites_json(const struct pg_syscall_stat *st)
+{
+        json_t *arr = json_array();
+        for (size_t i = 0; arr && i < st->n_sites; i++) {
+                const struct pg_call_site *c = &st->sites[i];
+                json_t *o = json_object();
+                json_object_set_new(o, "pid", json_integer(c->pid));
+                json_object_set_new(o, "tid", json_integer(c->tid));
+                json_object_set_new(o, "exe", json_integer(c->exe));
+                json_object_set_new(o, "occurrence", json_integer((json_int_t)c->occurrence));
+                json_object_set_new(o, "stack", pg_stack_to_json(c->stack));
+                json_array_append_new(arr, o);
+        }
+        return arr;
+}
+
+static json_t *users_json(const struct pg_syscall_stat *st)
+{
+        json_t *arr = json_array();
+        for (size_t i = 0; arr && i < st->n_users; i++) {
+                json_t *o = json_object();
+                json_object_set_new(o, "exe", json_integer(st->users[i].exe));
+                json_object_set_new(o, "count", json_integer((json_int_t)st->users[i].count));
+                json_object_set_new(o, "processes",
+                                    json_integer((json_int_t)st->users[i].processes));
+                json_array_append_new(arr, o);
+        }
+        return arr;
+}
+
 static json_t *syscalls_json(const struct pg_recording *r)
 {
         json_t *arr = json_array();
@@ -75,7 +105,11 @@ static json_t *syscalls_json(const struct pg_recording *r)
                         json_object_set_new(o, "tid", json_integer(st->first_tid));
                         json_object_set_new(o, "exe", json_integer(st->first_exe));
                         if (st->stack)
-                                json_object_set_new(o, "stack", stack_json(st->stack));
+                                json_object_set_new(o, "stack", pg_stack_to_json(st->stack));
+                        if (st->n_users)
+                                json_object_set_new(o, "users", users_json(st));
+                        if (st->n_sites)
+                                json_object_set_new(o, "sites", sites_json(st));
                         json_array_append_new(arr, o);
                 }
         return arr;
@@ -131,7 +165,7 @@ static json_t *caps_json(const struct pg_recording *r)
                 json_object_set_new(o, "exe", json_integer(c->exe));
                 json_object_set_new(o, "count", json_integer((json_int_t)c->count));
                 if (c->stack)
-                        json_object_set_new(o, "stack", stack_json(c->stack));
+                        json_object_set_new(o, "stack", pg_stack_to_json(c->stack));
                 json_array_append_new(arr, o);
         }
         return arr;

@@ -172,6 +172,75 @@ static int load_stack(struct loader *l, const struct where *w, json_t *o, struct
         return 0;
 }
 
+/* One call site (explain: the first stacks of a syscall, and sampled later ones). */
+static int load_site(struct loader *l, const struct where *w, json_t *o, enum pg_arch arch,
+                     uint32_t slot)
+{
+        json_int_t occ = 0;
+        struct pg_call_site site = {.exe = -1};
+        int r = entry(l, w, o);
+        if (r == 0)
+                r = get_pid(l, w, o, "pid", &site.pid);
+        if (r == 0)
+                r = get_pid(l, w, o, "tid", &site.tid);
+        if (r == 0)
+                r = get_int(l, w, o, "occurrence", false, 0, INT64_MAX, &occ);
+        if (r == 0)
+                r = get_exe(l, w, o, &site.exe);
+        if (r == 0)
+                r = load_stack(l, w, o, &site.stack);
+        if (r < 0)
+                return r;
+        site.occurrence = (uint64_t)occ;
+        r = pg_recording_add_syscall_site(l->rec, arch, slot, &site);
+        pg_stack_free(site.stack);
+        return r < 0 ? oom(l) : 0;
+}
+
+/* One executable that made the syscall, with its counts. */
+static int load_user(struct loader *l, const struct where *w, json_t *o, enum pg_arch arch,
+                     uint32_t slot)
+{
+        json_int_t count = 0, procs = 0;
+        int32_t exe = -1;
+        int r = entry(l, w, o);
+        if (r == 0)
+                r = get_exe(l, w, o, &exe);
+        if (r == 0)
+                r = get_int(l, w, o, "count", false, 0, INT64_MAX, &count);
+        if (r == 0)
+                r = get_int(l, w, o, "processes", false, 0, INT64_MAX, &procs);
+        if (r < 0)
+                return r;
+        struct pg_syscall_user u = {exe, (uint64_t)count, (uint64_t)procs};
+        return pg_recording_add_syscall_user(l->rec, arch, slot, &u) < 0 ? oom(l) : 0;
+}
+
+/* The optional array `key` of syscall entry w, each element loaded by fn. */
+static int load_syscall_list(struct loader *l, const struct where *w, json_t *o, const char *key,
+                             enum pg_arch arch, uint32_t slot,
+                             int (*fn)(struct loader *, const struct where *, json_t *,
+                                       enum pg_arch, uint32_t))
+{
+        json_t *arr = json_object_get(o, key);
+        if (!arr)
+                return 0;
+        if (!json_is_array(arr))
+                return badv(l, w, key, "must be an array");
+        char path[64];
+        snprintf(path, sizeof(path), "%s[%zu].%s", w->array, w->i, key);
+        size_t i;
+        json_t *e;
+        json_array_foreach(arr, i, e)
+        {
+                struct where ew = {path, i};
+                int r = fn(l, &ew, e, arch, slot);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
 static int load_syscall(struct loader *l, const struct where *w, json_t *o)
 {
         enum pg_arch arch;
@@ -201,7 +270,10 @@ static int load_syscall(struct loader *l, const struct where *w, json_t *o)
                 return oom(l);
         }
         pg_recording_set_syscall_stack(l->rec, arch, slot, stack);
-        return 0;
+        r = load_syscall_list(l, w, o, "users", arch, slot, load_user);
+        if (r == 0)
+                r = load_syscall_list(l, w, o, "sites", arch, slot, load_site);
+        return r;
 }
 
 static int load_baseline(struct loader *l, const struct where *w, json_t *o)

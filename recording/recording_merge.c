@@ -17,6 +17,39 @@ static int remap_exe(struct pg_recording *dst, const struct pg_recording *src, i
         return pg_recording_intern_exe(dst, path, ret);
 }
 
+/* src's first stack and its sites become sites of dst unless dst has the same stack already: the
+ * evidence of every merged recording is kept (up to PG_RECORDING_MAX_SITES per syscall). */
+static int merge_sites(struct pg_recording *dst, const struct pg_recording *src, enum pg_arch a,
+                       uint32_t s)
+{
+        const struct pg_syscall_stat *st = pg_recording_syscall(src, a, s);
+        struct pg_call_site first = {st->first_pid, st->first_tid, st->first_exe, 1, st->stack};
+        int r = 0;
+        for (size_t i = 0; r >= 0 && i <= st->n_sites; i++) {
+                struct pg_call_site site = i == 0 ? first : st->sites[i - 1];
+                if (!site.stack)
+                        continue;
+                r = remap_exe(dst, src, site.exe, &site.exe);
+                if (r == 0)
+                        r = pg_recording_add_syscall_site(dst, a, s, &site);
+        }
+        return r < 0 ? r : 0;
+}
+
+static int merge_users(struct pg_recording *dst, const struct pg_recording *src, enum pg_arch a,
+                       uint32_t s)
+{
+        const struct pg_syscall_stat *st = pg_recording_syscall(src, a, s);
+        int r = 0;
+        for (size_t i = 0; r == 0 && i < st->n_users; i++) {
+                struct pg_syscall_user u = st->users[i];
+                r = remap_exe(dst, src, u.exe, &u.exe);
+                if (r == 0)
+                        r = pg_recording_add_syscall_user(dst, a, s, &u);
+        }
+        return r;
+}
+
 static int merge_syscalls(struct pg_recording *dst, const struct pg_recording *src)
 {
         for (int a = 0; a < PG_ARCH_COUNT; a++) {
@@ -33,8 +66,11 @@ static int merge_syscalls(struct pg_recording *dst, const struct pg_recording *s
                                     dst, a, s, st->count, st->first_pid, st->first_tid, exe);
                         if (r < 0)
                                 return r;
-                        if (st->stack)
+                        if (!pg_recording_syscall(dst, a, s)->stack && st->stack)
                                 pg_recording_set_syscall_stack(dst, a, s, pg_stack_dup(st->stack));
+                        if ((r = merge_users(dst, src, a, s)) < 0 ||
+                            (r = merge_sites(dst, src, a, s)) < 0)
+                                return r;
                 }
         }
         return 0;

@@ -11,6 +11,7 @@
 
 #include "capwatch_internal.h"
 #include "profgen/cleanup.h"
+#include "profgen/unwind.h"
 
 const pg_cw_judge_fn pg_cw_judges[PG_CAP_KIND_COUNT] = {
     [PG_CAP_KIND_ALWAYS] = pg_cw_judge_always,
@@ -191,6 +192,7 @@ static const struct pg_cap_rule *rule_at(const struct pg_capwatch *w, const stru
 
 static void commit(struct pg_capwatch *w, struct pg_tracee *t, struct pg_cw_thread *th)
 {
+        size_t before = pg_recording_n_caps(w->rec);
         for (size_t i = 0; i < th->n_claims; i++) {
                 const struct pg_cw_claim *cl = &th->claims[i];
                 w->inferred |= 1ull << cl->cap;
@@ -210,6 +212,13 @@ static void commit(struct pg_capwatch *w, struct pg_tracee *t, struct pg_cw_thre
                         w->error = -ENOMEM;
         }
         th->n_claims = 0;
+        /* t is still stopped at the call that needed the capabilities: its stack is theirs */
+        pg_unwind_cap_stacks(w->unwinder, t, before);
+}
+
+void pg_capwatch_set_unwinder(struct pg_capwatch *w, struct pg_unwinder *u)
+{
+        w->unwinder = u;
 }
 
 static bool judge(struct pg_capwatch *w, struct pg_tracee *t, const struct pg_syscall *sc,

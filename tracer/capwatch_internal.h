@@ -81,6 +81,7 @@ struct pg_capwatch {
             deferred; /* capabilities whose kernel checks the rules decide (not disagreements) */
         uint64_t k_checks, k_denied, k_ignored, k_deferred, k_other_cred, k_unattributed;
         int error;
+        struct pg_unwinder *unwinder; /* stacks for inferred evidence, or NULL */
 };
 
 /* One syscall being judged. */

@@ -12,6 +12,11 @@ struct pg_recorder {
         struct pg_observer obs;
         uint32_t sigaction_slot[PG_ARCH_COUNT]; /* UINT32_MAX where the arch has none */
         int error;                              /* first allocation failure, reported at finish */
+        /* Per process (by proc_id) and architecture, the syscalls it made since it started or
+         * exec'd, allocated on first use: tells each process's first call of a syscall apart,
+         * for the per-executable process counts. */
+        uint64_t **seen;
+        size_t n_seen;
 };
 
 /* Signals whose default action ends the process: a handler for one of them often cleans up and
@@ -69,10 +74,40 @@ static void note_sigaction(struct pg_recorder *r, struct pg_tracee *t, const str
                 r->error = -ENOMEM;
 }
 
+static bool first_in_process(struct pg_recorder *r, int32_t proc_id, enum pg_arch arch,
+                             uint32_t slot)
+{
+        if (proc_id < 0 || (size_t)proc_id * PG_ARCH_COUNT >= r->n_seen)
+                return false;
+        uint64_t **b = &r->seen[(size_t)proc_id * PG_ARCH_COUNT + arch];
+        if (!*b && !(*b = calloc(PG_SYSCALL_SLOTS / 64, sizeof(**b)))) {
+                r->error = -ENOMEM;
+                return false;
+        }
+        uint64_t bit = 1ull << (slot % 64);
+        if ((*b)[slot / 64] & bit)
+                return false;
+        (*b)[slot / 64] |= bit;
+        return true;
+}
+
+static void forget_seen(struct pg_recorder *r, int32_t proc_id)
+{
+        for (int a = 0;
+             proc_id >= 0 && (size_t)proc_id * PG_ARCH_COUNT < r->n_seen && a < PG_ARCH_COUNT;
+             a++) {
+                free(r->seen[(size_t)proc_id * PG_ARCH_COUNT + a]);
+                r->seen[(size_t)proc_id * PG_ARCH_COUNT + a] = NULL;
+        }
+}
+
 static bool on_enter(void *ud, struct pg_tracee *t, const struct pg_syscall *sc)
 {
         struct pg_recorder *r = ud;
         pg_recording_add_syscall(r->rec, sc->arch, sc->slot, t->proc->pid, t->tid, t->proc->exe_id);
+        if (first_in_process(r, t->proc->proc_id, sc->arch, sc->slot) &&
+            pg_recording_add_syscall_process(r->rec, sc->arch, sc->slot, t->proc->exe_id) < 0)
+                r->error = -ENOMEM;
         if (sc->slot == r->sigaction_slot[sc->arch])
                 note_sigaction(r, t, sc);
         return false;
@@ -81,9 +116,34 @@ static bool on_enter(void *ud, struct pg_tracee *t, const struct pg_syscall *sc)
 static void on_spawn(void *ud, struct pg_tracee *parent, struct pg_tracee *child, bool thread)
 {
         struct pg_recorder *r = ud;
-        if (!thread &&
-            pg_recording_add_process(r->rec, child->proc->pid, parent ? parent->proc->pid : 0) < 0)
+        if (thread)
+                return;
+        if (pg_recording_add_process(r->rec, child->proc->pid, parent ? parent->proc->pid : 0) <
+            0) {
                 r->error = -ENOMEM;
+                child->proc->proc_id = -1;
+                return;
+        }
+        size_t id = pg_recording_n_processes(r->rec) - 1, need = (id + 1) * PG_ARCH_COUNT;
+        child->proc->proc_id = (int32_t)id;
+        if (need > r->n_seen) {
+                size_t n = need > 2 * r->n_seen ? need : 2 * r->n_seen;
+                uint64_t **ns = realloc(r->seen, n * sizeof(*ns));
+                if (!ns) {
+                        r->error = -ENOMEM;
+                        return;
+                }
+                memset(ns + r->n_seen, 0, (n - r->n_seen) * sizeof(*ns));
+                r->seen = ns;
+                r->n_seen = n;
+        }
+}
+
+static void on_thread_exit(void *ud, struct pg_tracee *t, int status)
+{
+        (void)status;
+        if (t->proc->refs <= 1) /* the process's last thread */
+                forget_seen(ud, t->proc->proc_id);
 }
 
 static void on_exec(void *ud, struct pg_tracee *t)
@@ -95,6 +155,7 @@ static void on_exec(void *ud, struct pg_tracee *t)
         t->proc->exe_id = id;
         if (pg_recording_process_exec(r->rec, t->proc->pid, id) < 0)
                 r->error = -ENOMEM;
+        forget_seen(r, t->proc->proc_id); /* another program: its users are counted anew */
 }
 
 static void must_stop(void *ud, struct pg_syscall_set *set)
@@ -120,6 +181,7 @@ int pg_recorder_new(struct pg_recording *rec, struct pg_recorder **ret)
             .syscall_enter = on_enter,
             .spawn = on_spawn,
             .exec = on_exec,
+            .thread_exit = on_thread_exit,
             .must_stop = must_stop,
         };
         *ret = r;
@@ -128,6 +190,11 @@ int pg_recorder_new(struct pg_recording *rec, struct pg_recorder **ret)
 
 void pg_recorder_free(struct pg_recorder *r)
 {
+        if (!r)
+                return;
+        for (size_t i = 0; i < r->n_seen; i++)
+                free(r->seen[i]);
+        free(r->seen);
         free(r);
 }
 

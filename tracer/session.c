@@ -12,6 +12,21 @@ void pg_session_opts_init(struct pg_session_opts *o)
 {
         memset(o, 0, sizeof(*o));
         o->mode = PG_TRACE_AUTO;
+        o->stack_depth = PG_UNWIND_DEFAULT_DEPTH;
+}
+
+/* The unwinder goes after the recorder: it recognises a first occurrence by the count the
+ * recorder has just updated. */
+static int add_unwinder(struct pg_tracer *tracer, struct pg_recording *rec,
+                        const struct pg_session_opts *opts, struct pg_unwinder **ret)
+{
+        struct pg_unwind_opts uo = {.depth = opts->stack_depth, .samples = opts->stack_samples};
+        if (opts->stack_depth == 0)
+                return 0;
+        int r = pg_unwinder_new(rec, &uo, ret);
+        if (r == 0)
+                r = pg_tracer_add_observer(tracer, pg_unwinder_observer(*ret));
+        return r;
 }
 
 int pg_session_record(char *const *argv, const struct pg_session_opts *opts,
@@ -19,6 +34,7 @@ int pg_session_record(char *const *argv, const struct pg_session_opts *opts,
 {
         _cleanup_recording_ struct pg_recording *rec = NULL;
         _cleanup_recorder_ struct pg_recorder *recorder = NULL;
+        _cleanup_unwinder_ struct pg_unwinder *unwinder = NULL;
         _cleanup_capwatch_ struct pg_capwatch *capwatch = NULL;
         _cleanup_tracer_ struct pg_tracer *tracer = NULL;
         struct pg_tracer_opts topts = {
@@ -36,12 +52,16 @@ int pg_session_record(char *const *argv, const struct pg_session_opts *opts,
                 r = pg_tracer_new(&topts, &tracer);
         if (r == 0)
                 r = pg_tracer_add_observer(tracer, pg_recorder_observer(recorder));
+        if (r == 0)
+                r = add_unwinder(tracer, rec, opts, &unwinder);
         if (r < 0)
                 return pg_error_set(err, r, "cannot set up the tracer: %s", strerror(-r));
         /* After the recorder: the watcher uses the executable ids it assigns. */
         r = pg_capwatch_new(rec, opts->caps_source, &capwatch, err);
-        if (r == 0)
+        if (r == 0) {
+                pg_capwatch_set_unwinder(capwatch, unwinder);
                 r = pg_tracer_add_observer(tracer, pg_capwatch_observer(capwatch));
+        }
         if (r < 0)
                 return pg_error_set(err, r, "cannot set up the capability watcher: %s",
                                     strerror(-r));
@@ -52,6 +72,8 @@ int pg_session_record(char *const *argv, const struct pg_session_opts *opts,
                                  strerror(-pg_recorder_error(recorder)));
         if (r < 0)
                 return r;
+        if (unwinder && opts->stack_stats)
+                pg_unwinder_stats(unwinder, opts->stack_stats);
         if (pg_capwatch_error(capwatch) < 0)
                 return pg_error_set(err, pg_capwatch_error(capwatch), "capability watcher: %s",
                                     strerror(-pg_capwatch_error(capwatch)));

@@ -34,6 +34,11 @@ void pg_capwatch_free(struct pg_capwatch *w);
 /* The observer to add to a tracer after the recorder (it reads the executable ids the recorder
  * assigns); valid as long as the watcher. */
 const struct pg_observer *pg_capwatch_observer(struct pg_capwatch *w);
+/* Inferred evidence gets the call stack of the syscall that needed the capability from u (the
+ * session's unwinder; NULL: no stacks). The kernel's record arrives after the call has moved on:
+ * its evidence has none (explain shows the syscall's first stack instead, and says so). */
+struct pg_unwinder;
+void pg_capwatch_set_unwinder(struct pg_capwatch *w, struct pg_unwinder *u);
 /* The first internal failure (negative errno), reported after the trace. */
 int pg_capwatch_error(const struct pg_capwatch *w);
 

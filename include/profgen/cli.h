@@ -26,6 +26,7 @@ struct pg_command {
 
 int pg_cmd_record(int argc, char **argv);
 int pg_cmd_generate(int argc, char **argv);
+int pg_cmd_explain(int argc, char **argv);
 int pg_cmd_caps(int argc, char **argv);
 /* argv[optind...] after "--" (or the first non-option) as the command; NULL when empty. */
 char **pg_cli_command(int argc, char **argv, int optind_value);
@@ -38,6 +39,7 @@ struct pg_cli_record {
         bool quiet;
         struct pg_generate_opts gen;
         struct pg_session_opts session;
+        bool stacks_explicit;                /* --stack-depth or --no-stacks was given */
         char **extra;                        /* --allow NAME..., NULL-terminated */
         const char *baseline;                /* --baseline: a committed profile */
         struct pg_syscall_set *baseline_set; /* its unconditional allow-list */

@@ -30,6 +30,28 @@ struct pg_stack {
         struct pg_frame *frames;
 };
 
+/* Another place a syscall was made from, beyond its first occurrence: a sampled later occurrence
+ * (record --stack-samples) or the first occurrence of a recording merged in. */
+struct pg_call_site {
+        pid_t pid;
+        pid_t tid;
+        int32_t exe;         /* index into the executable table, -1 when unknown */
+        uint64_t occurrence; /* which occurrence in its recording (1 = the first), 0 unknown */
+        struct pg_stack *stack;
+};
+
+/* Call sites kept per syscall beyond the first: enough to show the distinct paths, bounded so a
+ * merge of many shards stays small. */
+#define PG_RECORDING_MAX_SITES 16
+
+/* Who made a syscall: the calls made while running one executable, and by how many processes
+ * (a process that exec's another program counts again for the new one). */
+struct pg_syscall_user {
+        int32_t exe; /* index into the executable table, -1 when unknown */
+        uint64_t count;
+        uint64_t processes;
+};
+
 /* Per (architecture, syscall slot) statistics. */
 struct pg_syscall_stat {
         uint64_t count;
@@ -37,6 +59,11 @@ struct pg_syscall_stat {
         pid_t first_tid;        /* thread of the first occurrence */
         int32_t first_exe;      /* index into the executable table, -1 when unknown */
         struct pg_stack *stack; /* call stack of the first occurrence, or NULL */
+        size_t n_sites;         /* further distinct call sites (stacks), in the order found */
+        struct pg_call_site *sites;
+        size_t n_users; /* per executable, in the order first seen; empty in old recordings */
+        struct pg_syscall_user *users;
+        size_t last_user; /* the hot path's guess: the user of the previous call */
 };
 
 /* Where a capability claim comes from. */
@@ -104,11 +131,18 @@ int pg_recording_intern_exe(struct pg_recording *r, const char *path, int32_t *r
 size_t pg_recording_n_exes(const struct pg_recording *r);
 const char *pg_recording_exe(const struct pg_recording *r, int32_t index);
 
-/* Syscalls. The hot path of the recorder: counts a stop, remembers the first occurrence.
- * Returns true when this (arch, slot) was seen for the first time. */
+/* Syscalls. The hot path of the recorder: counts a stop (also for its executable), remembers
+ * the first occurrence. Returns true when this (arch, slot) was seen for the first time. */
 bool pg_recording_add_syscall(struct pg_recording *r, enum pg_arch arch, uint32_t slot, pid_t pid,
                               pid_t tid, int32_t exe);
-/* Adds `count` occurrences at once (loading, merging). */
+/* One more process made the syscall while running exe (the recorder tells a process's first
+ * call of each syscall apart). */
+int pg_recording_add_syscall_process(struct pg_recording *r, enum pg_arch arch, uint32_t slot,
+                                     int32_t exe);
+/* Adds a user's counts at once (loading, merging); the syscall must have been added. */
+int pg_recording_add_syscall_user(struct pg_recording *r, enum pg_arch arch, uint32_t slot,
+                                  const struct pg_syscall_user *user);
+/* Adds `count` occurrences at once (loading, merging); users are added apart. */
 int pg_recording_add_syscall_count(struct pg_recording *r, enum pg_arch arch, uint32_t slot,
                                    uint64_t count, pid_t pid, pid_t tid, int32_t exe);
 /* NULL when never seen. */
@@ -117,6 +151,10 @@ const struct pg_syscall_stat *pg_recording_syscall(const struct pg_recording *r,
 /* Takes ownership of stack; replaces nothing when one is already set (first occurrence wins). */
 void pg_recording_set_syscall_stack(struct pg_recording *r, enum pg_arch arch, uint32_t slot,
                                     struct pg_stack *stack);
+/* Keeps a copy of site (with its stack) unless the syscall was never seen, the stack is the first
+ * occurrence's or a kept site's, or PG_RECORDING_MAX_SITES are kept. 1 when kept, 0 when not. */
+int pg_recording_add_syscall_site(struct pg_recording *r, enum pg_arch arch, uint32_t slot,
+                                  const struct pg_call_site *site);
 bool pg_recording_has_arch(const struct pg_recording *r, enum pg_arch arch);
 
 /* Syscalls a baseline profile let run without a stop (record --baseline): carried over from the
@@ -155,6 +193,11 @@ int pg_recording_load(const char *path, struct pg_recording **ret, struct pg_err
 /* Stacks */
 struct pg_stack *pg_stack_dup(const struct pg_stack *s);
 void pg_stack_free(struct pg_stack *s);
+/* A stack as the JSON array of frames that recording files and `explain --format json` share
+ * ({"module", "offset", "function", "function_offset"}); a new reference. */
+struct json_t *pg_stack_to_json(const struct pg_stack *s);
+/* Same frames (module and offset); two NULL stacks are equal. */
+bool pg_stack_equal(const struct pg_stack *a, const struct pg_stack *b);
 
 static inline void pg_recording_freep(struct pg_recording **r)
 {

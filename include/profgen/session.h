@@ -9,12 +9,18 @@
 #include "profgen/error.h"
 #include "profgen/recording.h"
 #include "profgen/tracer.h"
+#include "profgen/unwind.h"
 
 struct pg_session_opts {
         enum pg_trace_mode mode;
         /* Syscalls that need no stop (from a committed profile: --baseline); NULL for none. */
         const struct pg_syscall_set *baseline;
         bool pin_cpu;
+        /* Call stacks (tracer/unwind.c): frames per stack, 0 for none (default
+         * PG_UNWIND_DEFAULT_DEPTH); stack_samples more per syscall beyond the first. */
+        unsigned stack_depth;
+        unsigned stack_samples;
+        struct pg_unwind_stats *stack_stats; /* when not NULL: what the unwinder did */
         /* Where capability needs come from (default: inference, plus the kernel's record). */
         enum pg_caps_source caps_source;
 };

@@ -15,12 +15,14 @@ struct pg_tracer;
 
 /* What a traced process is: shared by its threads. */
 struct pg_tproc {
-        pid_t pid;      /* tgid */
-        pid_t ppid;     /* traced parent process, 0 for the command */
-        char *exe;      /* path of the running executable (/proc/PID/exe at exec), or NULL */
-        int32_t exe_id; /* observer-assigned index (the recorder's executable table), -1 */
-        unsigned refs;  /* threads pointing here */
+        pid_t pid;       /* tgid */
+        pid_t ppid;      /* traced parent process, 0 for the command */
+        char *exe;       /* path of the running executable (/proc/PID/exe at exec), or NULL */
+        int32_t exe_id;  /* observer-assigned index (the recorder's executable table), -1 */
+        int32_t proc_id; /* observer-assigned index (the recorder's process table) */
+        unsigned refs;   /* threads pointing here */
         void *observer_data;
+        void *unwind; /* the unwinder's per-process state (tracer/unwind.c), or NULL */
 };
 
 /* One traced thread. */
