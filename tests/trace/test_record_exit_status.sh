@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: MIT
 # profgen exits with the command's status: N for exit(N), 128+N when killed by signal N, and the
 # recording says the same; 127 for a command not found, 126 for one that cannot be executed (and
-# then nothing is written); 125 when profgen itself fails (an unwritable output), leaving no
-# partial file behind.
+# then nothing is written); 125 when profgen itself fails (an unwritable output, a syscall
+# libseccomp cannot name), leaving no partial file behind.
 # shellcheck source=tests/trace/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -44,6 +44,15 @@ st=0
 "$PROFGEN" record -q --runtime none -o "$WORK/ro/P.json" -- "$FX/exit_status" exit 0 2>err || st=$?
 expect "output path is a directory: exit status" 125 "$st"
 expect "output path is a directory: no temporary file left" "P.json" "$(cd ro && echo *)"
+# A syscall number libseccomp cannot name: a loud error (125) naming it, never a silent
+# omission; the recording is still saved, so nothing observed is lost.
+record unnamed -- "$FX/probe_syscall" call 600 2>unnamed.err
+expect "unnamed syscall: exit status" 125 "$STATUS"
+grep -q "syscall 600 on x86_64 is unknown to libseccomp" unnamed.err ||
+        fail "unnamed syscall: the message does not name it: $(cat unnamed.err)"
+expect "unnamed syscall: still in the saved recording" 1 "$(awk '$1 == "sc" && $3 == "nr600"' "$(summary unnamed.trace.json)" | wc -l)"
+[ ! -e unnamed.json ] || fail "unnamed syscall: a profile was written"
+
 # profgen generate on a broken recording: 125, and the message says where the problem is.
 record gen -- "$FX/exit_status" exit 0
 jq '.syscalls[0].nr = "read"' gen.trace.json >broken.json

@@ -83,6 +83,12 @@ static struct pg_recording *rich_recording(void)
                                      .count = 3};
         assert_int_equal(pg_recording_add_cap(r, &ev), 0);
         pg_recording_set_cap_stack(r, 0, one_frame_stack("/bin/sh", "bind_it"));
+        struct pg_syscall_user u = {.exe = sh, .count = 4, .processes = 2};
+        assert_int_equal(pg_recording_add_syscall_user(r, PG_ARCH_X86_64, 0, &u), 0);
+        struct pg_call_site site = {.pid = 11, .tid = 11, .exe = cat, .occurrence = 4};
+        site.stack = one_frame_stack("/usr/bin/cat", "read_input");
+        assert_int_equal(pg_recording_add_syscall_site(r, PG_ARCH_X86_64, 0, &site), 1);
+        pg_stack_free(site.stack);
         pg_recording_add_baseline(r, PG_ARCH_X86_64, 3);
         pg_recording_add_baseline(r, PG_ARCH_X86, 6);
         return r;
@@ -110,6 +116,8 @@ static void round_trip(void **state)
         assert_int_equal(pg_recording_cap(loaded, 0)->source, PG_CAP_SOURCE_KERNEL);
         assert_int_equal(pg_recording_process(loaded, 1)->n_exes, 2);
         assert_true(pg_recording_is_baseline(loaded, PG_ARCH_X86, 6));
+        assert_int_equal(pg_recording_syscall(loaded, PG_ARCH_X86_64, 0)->n_sites, 1);
+        assert_int_equal(pg_recording_syscall(loaded, PG_ARCH_X86_64, 0)->sites[0].occurrence, 4);
         assert_false(pg_recording_is_baseline(loaded, PG_ARCH_X86_64, 6));
         assert_int_equal(ta[strlen(ta) - 1], '\n');
 }
