@@ -12,8 +12,6 @@ struct pg_recorder {
         struct pg_recording *rec;
         struct pg_observer obs;
         uint32_t sigaction_slot[PG_ARCH_COUNT]; /* UINT32_MAX where the arch has none */
-        uint32_t clone_slot[PG_ARCH_COUNT];     /* clone, whose flags are its first argument */
-        uint32_t clone3_slot[PG_ARCH_COUNT];    /* clone3, whose flags start struct clone_args */
         int error;                              /* first allocation failure, reported at finish */
         /* Per process (by proc_id) and architecture, the syscalls it made since it started or
          * exec'd, allocated on first use: tells each process's first call of a syscall apart,
@@ -104,23 +102,6 @@ static void forget_seen(struct pg_recorder *r, int32_t proc_id)
         }
 }
 
-/* A task created with CLONE_UNTRACED is never attached: under the tracing filter, with no tracer,
- * its syscalls fail with ENOSYS (LeakSanitizer's exit-time checker is one). Say so loudly. */
-static void note_clone(struct pg_recorder *r, struct pg_tracee *t, const struct pg_syscall *sc)
-{
-        uint64_t flags = sc->args[0];
-        if (sc->slot == r->clone3_slot[sc->arch] &&
-            pg_tracee_read(t, sc->args[0], &flags, sizeof(flags)) != (ssize_t)sizeof(flags))
-                return;
-        if (!(flags & CLONE_UNTRACED))
-                return;
-        if (pg_recording_add_note(r->rec, "the workload created a task with CLONE_UNTRACED: it was "
-                                          "not traced, and under the one-stop tracing filter its "
-                                          "syscalls failed with ENOSYS; record it with --tracing "
-                                          "ptrace") < 0)
-                r->error = -ENOMEM;
-}
-
 static bool on_enter(void *ud, struct pg_tracee *t, const struct pg_syscall *sc)
 {
         struct pg_recorder *r = ud;
@@ -130,8 +111,6 @@ static bool on_enter(void *ud, struct pg_tracee *t, const struct pg_syscall *sc)
                 r->error = -ENOMEM;
         if (sc->slot == r->sigaction_slot[sc->arch])
                 note_sigaction(r, t, sc);
-        else if (sc->slot == r->clone_slot[sc->arch] || sc->slot == r->clone3_slot[sc->arch])
-                note_clone(r, t, sc);
         return false;
 }
 
@@ -198,8 +177,6 @@ static void must_stop(void *ud, struct pg_syscall_set *set)
         struct pg_recorder *r = ud;
         for (int a = 0; a < PG_ARCH_COUNT; a++) {
                 add_slot(set, a, r->sigaction_slot[a]);
-                add_slot(set, a, r->clone_slot[a]);
-                add_slot(set, a, r->clone3_slot[a]);
         }
 }
 
@@ -211,8 +188,6 @@ int pg_recorder_new(struct pg_recording *rec, struct pg_recorder **ret)
         r->rec = rec;
         for (int a = 0; a < PG_ARCH_COUNT; a++) {
                 r->sigaction_slot[a] = slot_or_none(a, "rt_sigaction");
-                r->clone_slot[a] = slot_or_none(a, "clone");
-                r->clone3_slot[a] = slot_or_none(a, "clone3");
         }
         r->obs = (struct pg_observer){
             .name = "recorder",
