@@ -90,8 +90,21 @@ int pg_arch_syscall_slot(enum pg_arch arch, const char *name, uint32_t *ret_slot
         if (!ai)
                 return -EINVAL;
         int nr = seccomp_syscall_resolve_name_arch(ai->scmp_arch, name);
-        if (nr < 0) /* __NR_SCMP_ERROR, or a pseudo-syscall this architecture lacks */
+        if (nr == __NR_SCMP_ERROR)
                 return -ENOENT;
+        if (nr < 0) {
+                /* A pseudo-syscall number: either the architecture lacks the call, or libseccomp
+                 * prefers its multiplexed form (socket, bind, semget ... on x86 and s390x, which
+                 * also have them as direct syscalls). The direct number is the slot named so. */
+                for (uint32_t s = 0; s < PG_SYSCALL_SLOTS; s++) {
+                        const char *n = pg_arch_syscall_name(arch, s);
+                        if (n && strcmp(n, name) == 0) {
+                                *ret_slot = s;
+                                return 0;
+                        }
+                }
+                return -ENOENT;
+        }
         if (!pg_arch_slot(arch, (uint64_t)nr, ret_slot))
                 return -ERANGE;
         return 0;

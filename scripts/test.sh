@@ -25,6 +25,8 @@ if [ "$tier" = all ]; then
   ctest --test-dir build --output-on-failure -j "$jobs" -L 'unit|trace' || status=1
   # e2e tests start container engines; they run one at a time.
   ctest --test-dir build --output-on-failure -L e2e || status=1
+  # the benchmark harness in its quick mode: proves it runs; figures come from full runs
+  ctest --test-dir build --output-on-failure -L bench || status=1
   build build-asan -DPROFGEN_SANITIZE=ON
   # the fuzz test builds its own sanitized fuzzer: once is enough
   ASAN_OPTIONS=detect_leaks=1 ctest --test-dir build-asan --output-on-failure -j "$jobs" -L 'unit|trace' -E fuzz || status=1

@@ -43,6 +43,7 @@ static void syscall_enter(struct pg_tracer *tr, struct pg_tracee *t, uint32_t au
                 return;
         }
         memcpy(sc.args, args, sizeof(sc.args));
+        pg_tracer_follow_untraced(t, &sc);
         uint32_t mask = 0;
         for (size_t i = 0; i < tr->n_obs; i++)
                 if (tr->obs[i].syscall_enter &&

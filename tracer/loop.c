@@ -227,6 +227,7 @@ static int effective_allowed(struct pg_tracer *tr)
         for (size_t i = 0; i < tr->n_obs; i++)
                 if (tr->obs[i].must_stop)
                         tr->obs[i].must_stop(tr->obs[i].userdata, &must);
+        pg_tracer_must_stop_clones(&must);
         for (int a = 0; a < PG_ARCH_COUNT; a++)
                 for (size_t w = 0; w < PG_SYSCALL_SLOTS / 64; w++)
                         tr->allowed->bits[a][w] = tr->opts.allowed->bits[a][w] & ~must.bits[a][w];

@@ -48,3 +48,6 @@ void pg_tracer_on_clone(struct pg_tracer *tr, struct pg_tracee *t, pid_t tid, in
 void pg_tracer_on_exec(struct pg_tracer *tr, pid_t tid);
 void pg_tracer_on_ptrace_stop(struct pg_tracer *tr, struct pg_tracee *t, pid_t tid, int sig);
 void pg_tracer_on_signal(struct pg_tracer *tr, struct pg_tracee *t, pid_t tid, int sig);
+/* tracer/untraced.c: children started with CLONE_UNTRACED are followed all the same */
+void pg_tracer_follow_untraced(struct pg_tracee *t, const struct pg_syscall *sc);
+void pg_tracer_must_stop_clones(struct pg_syscall_set *set);

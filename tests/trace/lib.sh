@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: MIT
+# shellcheck shell=bash
 # Shared by tests/trace/test_record_*.sh: records fixture programs (tests/fixtures) with the real
 # tracer and asserts on the saved recording (jq over --trace output), on profgen's exit status and
 # on strace's view of the same program. Source it; it sets `set -euo pipefail`, a scratch
@@ -7,8 +8,10 @@ set -euo pipefail
 
 : "${PROFGEN:?PROFGEN (the profgen binary) is set by CTest}"
 : "${PROFGEN_FIXTURES:?PROFGEN_FIXTURES (the fixture directory) is set by CTest}"
+# shellcheck disable=SC2034 # FX, MODES and PID are for the scripts that source this
 FX=$PROFGEN_FIXTURES
 # Both tracing modes must record the same thing: the one-stop seccomp filter and PTRACE_SYSCALL.
+# shellcheck disable=SC2034
 MODES="seccomp ptrace"
 # How long one recording may take before it counts as a hang.
 BOUND=${PROFGEN_TRACE_BOUND:-30}
@@ -57,7 +60,7 @@ wait_bounded() {
 record() {
         local out=$1
         shift
-        rm -f "$out.trace.json" "$out.json" "$out.caps"
+        rm -f "$out.trace.json" "$out.trace.json.sum" "$out.json" "$out.caps"
         "$PROFGEN" record -q --runtime none --no-companions --trace "$out.trace.json" \
                 -o "$out.json" "$@" &
         wait_bounded $!
@@ -67,9 +70,10 @@ record() {
 record_bg() {
         local out=$1
         shift
-        rm -f "$out.trace.json" "$out.json" "$out.caps"
+        rm -f "$out.trace.json" "$out.trace.json.sum" "$out.json" "$out.caps"
         "$PROFGEN" record -q --runtime none --no-companions --trace "$out.trace.json" \
                 -o "$out.json" "$@" &
+        # shellcheck disable=SC2034
         PID=$!
 }
 
@@ -83,43 +87,67 @@ wait_for() {
         fail "timed out waiting for: $*"
 }
 
+# summary TRACE: the recording as lines for awk, made with one jq call and kept beside it
+# (TRACE.sum): "sc ARCH NAME COUNT PID TID EXE", "proc PID PPID EXE,EXE...", "exit STATUS", with
+# executables by basename ("-" when unknown). jq is slow to start; awk on this is not.
+summary() {
+        local t=$1
+        if [ ! -s "$t.sum" ]; then
+                jq -r '. as $r
+                  | def exe(i): if i >= 0 then ($r.executables[i] | split("/") | last) else "-" end;
+                  (.syscalls[] | "sc \(.arch) \(.name // "nr\(.nr)") \(.count) \(.pid) \(.tid) \(exe(.exe))"),
+                  (.processes[] | "proc \(.pid) \(.ppid) \([.exes[] | exe(.)] | join(","))"),
+                  "exit \(.exit_status)"' "$t" >"$t.sum" || fail "$t: not a readable recording"
+        fi
+        echo "$t.sum"
+}
+
 # names TRACE ARCH: the sorted syscall names recorded on ARCH ("x86_64", "x86", "x32").
 names() {
-        jq -r --arg a "$2" '.syscalls[] | select(.arch == $a) | .name' "$1" | sort -u
+        awk -v a="$2" '$1 == "sc" && $2 == a {print $3}' "$(summary "$1")" | sort -u
 }
 
 # all_names TRACE: the sorted names recorded on any architecture.
 all_names() {
-        jq -r '.syscalls[].name' "$1" | sort -u
+        awk '$1 == "sc" {print $3}' "$(summary "$1")" | sort -u
 }
 
 # count TRACE ARCH NAME: how often NAME was recorded on ARCH (0 when never).
 count() {
-        jq --arg a "$2" --arg n "$3" \
-                '[.syscalls[] | select(.arch == $a and .name == $n) | .count] | add // 0' "$1"
+        awk -v a="$2" -v n="$3" '$1 == "sc" && $2 == a && $3 == n {c += $4} END {print c + 0}' \
+                "$(summary "$1")"
 }
 
-# first TRACE ARCH NAME FIELD: FIELD (pid, tid, exe) of NAME's first occurrence.
+# first TRACE ARCH NAME FIELD: FIELD (pid, tid, exe: the executable's basename) of NAME's first
+# occurrence.
 first() {
-        jq -r --arg a "$2" --arg n "$3" --arg f "$4" \
-                '.syscalls[] | select(.arch == $a and .name == $n) | .[$f]' "$1"
+        awk -v a="$2" -v n="$3" -v f="$4" '$1 == "sc" && $2 == a && $3 == n {
+                print (f == "pid" ? $5 : f == "tid" ? $6 : $7) }' "$(summary "$1")"
 }
 
 # first_exe TRACE ARCH NAME: basename of the executable that made NAME first.
 first_exe() {
-        jq -r --arg a "$2" --arg n "$3" \
-                '. as $r | .syscalls[] | select(.arch == $a and .name == $n)
-                 | $r.executables[.exe] | split("/") | last' "$1"
+        first "$1" "$2" "$3" exe
 }
 
 # cmd_pid TRACE: the command's pid (the process without a traced parent).
 cmd_pid() {
-        jq -r '.processes[] | select(.ppid == 0) | .pid' "$1"
+        awk '$1 == "proc" && $3 == 0 {print $2}' "$(summary "$1")"
 }
 
 # ppid_of TRACE PID: the traced parent of process PID.
 ppid_of() {
-        jq -r --argjson p "$2" '.processes[] | select(.pid == $p) | .ppid' "$1"
+        awk -v p="$2" '$1 == "proc" && $2 == p {print $3}' "$(summary "$1")"
+}
+
+# nprocs TRACE: how many processes (not threads) were recorded.
+nprocs() {
+        awk '$1 == "proc" {c++} END {print c + 0}' "$(summary "$1")"
+}
+
+# proc_exes TRACE PID: what process PID executed, in exec order ("a,b").
+proc_exes() {
+        awk -v p="$2" '$1 == "proc" && $2 == p {print $4}' "$(summary "$1")"
 }
 
 expect() { # expect WHAT EXPECTED ACTUAL
@@ -133,7 +161,7 @@ expect_ne() { # expect_ne WHAT UNEXPECTED ACTUAL
 # expect_status WHAT EXPECTED TRACE: profgen's exit status ($STATUS) and the recording's.
 expect_status() {
         expect "$1: profgen's exit status" "$2" "$STATUS"
-        expect "$1: exit_status in the recording" "$2" "$(jq .exit_status "$3")"
+        expect "$1: exit_status in the recording" "exit $2" "$(grep '^exit ' "$(summary "$3")")"
         jq -e . "${3%.trace.json}.json" >/dev/null || fail "$1: the profile is not valid JSON"
         [ -s "${3%.trace.json}.caps" ] || fail "$1: no caps file"
 }

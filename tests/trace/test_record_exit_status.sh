@@ -4,12 +4,14 @@
 # recording says the same; 127 for a command not found, 126 for one that cannot be executed (and
 # then nothing is written); 125 when profgen itself fails (an unwritable output), leaving no
 # partial file behind.
+# shellcheck source=tests/trace/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 for args in "exit 0:0" "exit 3:3" "exit 255:255" "signal 15:143" "signal 9:137" "signal 6:134"; do
         a=${args%:*}
         want=${args#*:}
-        record es -- "$FX/exit_status" $a
+        read -ra words <<<"$a"
+        record es -- "$FX/exit_status" "${words[@]}"
         expect_status "exit_status $a" "$want" es.trace.json
         case $a in
         exit*) [ "$(count es.trace.json x86_64 exit_group)" = 1 ] || fail "exit_status $a: no exit_group" ;;
@@ -21,7 +23,7 @@ cannot() { # cannot WHAT WANT COMMAND...: the command cannot run; nothing is wri
         rm -f nx.trace.json nx.json nx.caps
         record nx -- "${@:3}" 2>nx.err
         expect "$1: exit status" "$2" "$STATUS"
-        [ ! -e nx.json ] && [ ! -e nx.trace.json ] || fail "$1: files were written"
+        if [ -e nx.json ] || [ -e nx.trace.json ]; then fail "$1: files were written"; fi
         [ -s nx.err ] || fail "$1: no message on stderr"
 }
 cannot "not found (path)" 127 "$WORK/no-such-program"
@@ -41,5 +43,16 @@ mkdir ro && mkdir ro/P.json # a directory where the profile should go: rename fa
 st=0
 "$PROFGEN" record -q --runtime none -o "$WORK/ro/P.json" -- "$FX/exit_status" exit 0 2>err || st=$?
 expect "output path is a directory: exit status" 125 "$st"
-expect "output path is a directory: no temporary file left" "P.json" "$(ls ro | xargs)"
+expect "output path is a directory: no temporary file left" "P.json" "$(cd ro && echo *)"
+# profgen generate on a broken recording: 125, and the message says where the problem is.
+record gen -- "$FX/exit_status" exit 0
+jq '.syscalls[0].nr = "read"' gen.trace.json >broken.json
+st=0
+"$PROFGEN" generate -q -o gen2.json broken.json 2>err || st=$?
+expect "generate on a broken recording: exit status" 125 "$st"
+grep -q 'syscalls\[0\]\.nr' err || fail "generate on a broken recording: no JSON path in: $(cat err)"
+[ ! -e gen2.json ] || fail "generate on a broken recording: a profile was written"
+"$PROFGEN" generate -q --runtime none --no-companions -o gen2.json gen.trace.json ||
+        fail "generate on the saved recording failed"
+cmp gen.json gen2.json || fail "generate from the saved recording differs from record's profile"
 echo "ok: exit statuses"

@@ -5,12 +5,13 @@
 # forwarded to the workload (which dies of them, 128+N, or catches them and exits 40+N) and the
 # recording is still written; a signal the caller ignores stays ignored in the workload, as it
 # would without profgen.
+# shellcheck source=tests/trace/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 for mode in $MODES; do
         what="sigkill ($mode)"
-        record sk-$mode --tracing "$mode" -- "$FX/sigkill"
-        t=sk-$mode.trace.json
+        record "sk-$mode" --tracing "$mode" -- "$FX/sigkill"
+        t="sk-$mode.trace.json"
         expect_status "$what" 137 "$t"
         expect "$what: getpriority by 3 threads" 3 "$(count "$t" x86_64 getpriority)"
         expect "$what: pause by 3 threads" 3 "$(count "$t" x86_64 pause)"
@@ -30,7 +31,7 @@ workload_of() {
 forward() {
         local sig=$1 handle=$2 want=$3 what="SIG$1 to profgen${2:+ (caught)}"
         rm -f ready
-        record_bg fw -- "$FX/wait_signal" "$WORK/ready" $handle
+        record_bg fw -- "$FX/wait_signal" "$WORK/ready" ${handle:+"$handle"}
         wait_for test -e ready
         # ready is created just before the workload blocks in pause; let it get there
         wait_for grep -q '^34 ' "/proc/$(workload_of "$PID")/syscall"

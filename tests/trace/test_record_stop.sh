@@ -4,13 +4,14 @@
 # waitpid(WUNTRACED), continues it with SIGCONT; (2) the command itself stops and the shell that
 # started profgen continues it. The stop must be real (the workload stays stopped, its parent sees
 # it), profgen must not hang, and what the workload does after SIGCONT is recorded.
+# shellcheck source=tests/trace/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 for mode in $MODES; do
         for run in 1 2 3; do
                 what="stop_child ($mode, run $run)"
-                record sc-$mode-$run --tracing "$mode" -- "$FX/stop_child"
-                t=sc-$mode-$run.trace.json
+                record "sc-$mode-$run" --tracing "$mode" -- "$FX/stop_child"
+                t="sc-$mode-$run.trace.json"
                 # 2: the parent did not see the child stopped; 3: the child did not exit normally
                 expect_status "$what" 0 "$t"
                 cmd=$(cmd_pid "$t")
@@ -28,17 +29,23 @@ stopped() { # the process in file $1 is in a stop (T; t while its tracer holds i
         state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null) || return 1
         [ "$state" = T ] || [ "$state" = t ]
 }
+continued() { # sends SIGCONT to the process in file $1; true once profgen ($2) has exited
+        kill -CONT "$(cat "$1")" 2>/dev/null || true
+        ! alive "$2"
+}
 for mode in $MODES; do
         what="stop_self ($mode)"
         rm -f pidfile
-        record_bg ss-$mode --tracing "$mode" -- "$FX/stop_self" "$WORK/pidfile"
+        record_bg "ss-$mode" --tracing "$mode" -- "$FX/stop_self" "$WORK/pidfile"
         wait_for stopped pidfile
         sleep 0.3
         stopped pidfile || fail "$what: the command did not stay stopped"
         alive "$PID" || fail "$what: profgen exited while the command was stopped"
-        kill -CONT "$(cat pidfile)"
+        # SIGCONT until it goes on: under a tracer a seccomp stop looks like a stop too, so one
+        # sent while it was still on its way into the group stop would be lost
+        wait_for continued pidfile "$PID"
         wait_bounded "$PID"
-        t=ss-$mode.trace.json
+        t="ss-$mode.trace.json"
         expect_status "$what" 0 "$t"
         expect "$what: fchmod after SIGCONT" 1 "$(count "$t" x86_64 fchmod)"
 done

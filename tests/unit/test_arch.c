@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: MIT
+/* Architectures as data: names come from libseccomp per architecture, and a name is a borrowed
+ * constant (the same pointer for the same syscall, never a fresh allocation to leak). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <string.h>
+
+#include "profgen/arch.h"
+
+static void name_is_interned(void **state)
+{
+        (void)state;
+        const char *a = pg_arch_syscall_name(PG_ARCH_X86_64, 39);
+        assert_non_null(a);
+        assert_string_equal(a, "getpid");
+        /* libseccomp allocates a new string per lookup: profgen must resolve it once */
+        assert_ptr_equal(a, pg_arch_syscall_name(PG_ARCH_X86_64, 39));
+        assert_null(pg_arch_syscall_name(PG_ARCH_X86_64, PG_SYSCALL_SLOTS));
+        assert_null(pg_arch_syscall_name(PG_ARCH_INVALID, 0));
+}
+
+/* Every name resolves back to its slot, including the socket and IPC calls that x86 and s390x
+ * have both directly and multiplexed (libseccomp answers the name with a pseudo number). */
+static void names_round_trip(void **state)
+{
+        (void)state;
+        for (int a = 0; a < PG_ARCH_COUNT; a++) {
+                size_t named = 0;
+                for (uint32_t s = 0; s < PG_SYSCALL_SLOTS; s++) {
+                        const char *n = pg_arch_syscall_name(a, s);
+                        uint32_t back;
+                        if (!n)
+                                continue;
+                        named++;
+                        assert_int_equal(pg_arch_syscall_slot(a, n, &back), 0);
+                        assert_int_equal(back, s);
+                }
+                /* every architecture profgen lists has a real syscall table in libseccomp */
+                assert_true(named > 200);
+        }
+}
+
+static void i386_and_x32(void **state)
+{
+        (void)state;
+        assert_string_equal(pg_arch_syscall_name(PG_ARCH_X86, 20), "getpid");
+        assert_string_equal(pg_arch_syscall_name(PG_ARCH_X86, 109), "olduname");
+        assert_string_equal(pg_arch_syscall_name(PG_ARCH_X32, 39), "getpid");
+        assert_int_equal(
+            pg_arch_from_audit(pg_arch_info(PG_ARCH_X86_64)->audit_arch, PG_X32_SYSCALL_BIT | 39),
+            PG_ARCH_X32);
+        assert_int_equal(pg_arch_from_audit(pg_arch_info(PG_ARCH_X86)->audit_arch, 20),
+                         PG_ARCH_X86);
+        uint32_t slot;
+        assert_true(pg_arch_slot(PG_ARCH_X32, PG_X32_SYSCALL_BIT | 39, &slot));
+        assert_int_equal(slot, 39);
+        assert_false(pg_arch_slot(PG_ARCH_X32, 39, &slot)); /* no x32 bit: not an x32 number */
+        assert_int_equal(pg_arch_from_name("SCMP_ARCH_X86"), PG_ARCH_X86);
+        assert_int_equal(pg_arch_from_name("x32"), PG_ARCH_X32);
+        assert_int_equal(pg_arch_from_name("i386"), PG_ARCH_INVALID);
+        assert_int_equal(pg_arch_syscall_slot(PG_ARCH_X86, "socket", &slot), 0);
+        assert_int_equal(slot, 359);
+        assert_int_equal(pg_arch_syscall_slot(PG_ARCH_X86_64, "socketcall", &slot), -ENOENT);
+        assert_int_equal(pg_arch_syscall_slot(PG_ARCH_X86_64, "no_such_call", &slot), -ENOENT);
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+            cmocka_unit_test(name_is_interned),
+            cmocka_unit_test(names_round_trip),
+            cmocka_unit_test(i386_and_x32),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
