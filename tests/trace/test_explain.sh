@@ -42,7 +42,7 @@ in_order() {
         lines=$(cat)
         local at=0 w n
         for w in "$@"; do
-                n=$(printf '%s\n' "$lines" | grep -nx -- "$w" | head -1 | cut -d: -f1)
+                n=$(printf '%s\n' "$lines" | grep -nx -m1 -- "$w" | cut -d: -f1)
                 [ -n "$n" ] || return 1
                 [ "$n" -gt "$at" ] || return 1
                 at=$n
@@ -82,7 +82,7 @@ echo "$o" | jq -e --argjson p "$main_pid" '.first.pid == $p and .first.tid != $p
         fail "getpriority: not the second thread of $main_pid: $(echo "$o" | jq -c '.first | {pid, tid}')"
 echo "$o" | functions | in_order thread_rare_call thread_worker ||
         fail "getpriority: stack is not the thread's: $(echo "$o" | functions | tr '\n' ' ')"
-echo "$o" | functions | grep -qx main && fail "getpriority: the thread's stack shows main"
+[[ $'\n'$(echo "$o" | functions)$'\n' == *$'\nmain\n'* ]] && fail "getpriority: the thread's stack shows main"
 
 # The forked child's syscall: its own pid, started by the fixture, the child's functions.
 o=$(obs sysinfo)
@@ -94,7 +94,8 @@ echo "$o" | functions | in_order child_rare_call child_work main ||
 
 # Text: every line about uname starts with "uname:", frames in order.
 "$PROFGEN" explain rec.json uname > x.txt || fail "explain rec.json uname exited $?"
-grep -v '^#' x.txt | grep -v '^$' | grep -qv '^uname: ' && fail "a line does not start with 'uname: ': $(grep -v '^uname: ' x.txt)"
+others=$(grep -v -e '^#' -e '^$' -e '^uname: ' x.txt || true)
+[ -z "$others" ] || fail "lines that do not start with 'uname: ': $others"
 grep -q '^uname: allowed: observed$' x.txt || fail "no 'uname: allowed: observed' line"
 grep -q "^uname: x86_64: first call by pid $main_pid, $FX/rare_caller\$" x.txt || fail "no first-call line: $(cat x.txt)"
 grep -E '^uname: x86_64: #[0-9]+ ' x.txt | sed -E 's/^uname: x86_64: #[0-9]+ ([^+ ]*).*/\1/' |
@@ -116,7 +117,8 @@ if command -v addr2line >/dev/null; then
         addr2line -f -e "$FX/rare_caller" $offsets | awk 'NR % 2 == 1' | in_order helper_two a_rare_caller main ||
                 fail "stripped: offsets do not resolve to helper_two, a_rare_caller, main: $offsets"
 fi
-"$PROFGEN" explain srec.json uname | grep -qE "^uname: x86_64: #1 \?\? \($WORK/rare_stripped\+0x[0-9a-f]+\)$" ||
+"$PROFGEN" explain srec.json uname > out.txt
+grep -qE "^uname: x86_64: #1 \?\? \($WORK/rare_stripped\+0x[0-9a-f]+\)$" out.txt ||
         fail "stripped: text frame 1 is not '?? (module+offset)': $("$PROFGEN" explain srec.json uname)"
 
 # Sampling: uname's second occurrence comes from another function, and is kept as a site.
@@ -148,7 +150,8 @@ st=0; "$PROFGEN" explain --profile edited.json rec.json uname ptrace > out.txt |
 grep -q '^uname: not allowed: not in the profile$' out.txt && grep -q '^uname: would be allowed: observed$' out.txt ||
         fail "--profile: uname: $(grep '^uname' out.txt)"
 grep -q '^ptrace: allowed: by the profile only: ' out.txt || fail "--profile: ptrace: $(grep '^ptrace' out.txt)"
-"$PROFGEN" explain --profile edited.json rec.json | grep -q '^ptrace: allowed: by the profile only: ' ||
+"$PROFGEN" explain --profile edited.json rec.json > out.txt || fail "--profile: full explanation exited $?"
+grep -q '^ptrace: allowed: by the profile only: ' out.txt ||
         fail "--profile: the full explanation leaves ptrace out"
 
 # A 32-bit process: libunwind (x86_64) cannot unwind it, but its first calls still get the
@@ -178,6 +181,7 @@ fi
 # --no-stacks: nothing to show, and explain says so.
 record none.json --no-stacks -- "$FX/rare_caller"
 jq -e '[.syscalls[] | select(has("stack"))] | length == 0' none.json >/dev/null || fail "--no-stacks recorded stacks"
-"$PROFGEN" explain none.json uname | grep -q '^uname: x86_64: no call stack recorded$' ||
+"$PROFGEN" explain none.json uname > out.txt
+grep -q '^uname: x86_64: no call stack recorded$' out.txt ||
         fail "--no-stacks: explain does not say there is no stack"
 echo "ok"
