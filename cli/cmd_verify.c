@@ -12,6 +12,7 @@
 
 #include "profgen/cleanup.h"
 #include "profgen/cli.h"
+#include "profgen/explain.h"
 #include "profgen/enforce.h"
 #include "profgen/fileio.h"
 #include "profgen/session.h"
@@ -200,6 +201,9 @@ static void explain(const struct pg_run_opts *opts, char **cmd, const char *prof
                 fprintf(stderr, "profgen:   denied %s (%s): %s, %llu time%s, first in pid %d\n",
                         name ? name : "?", pg_arch_info(x->arch)->name, denial_what(x),
                         (unsigned long long)x->count, x->count == 1 ? "" : "s", (int)x->first_pid);
+                _cleanup_free_ char *stack = NULL;
+                if (x->stack && pg_stack_to_text(x->stack, "profgen:     ", &stack) == 0)
+                        fputs(stack, stderr);
         }
         explain_caps(&d);
         if (d.n_denials > 0)

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "profgen/enforce.h"
+#include "profgen/unwind.h"
 #include "run_internal.h"
 
 #define TRACE_OPTIONS                                                                              \
@@ -21,6 +22,9 @@
 
 void pg_diagnosis_clear(struct pg_diagnosis *d)
 {
+        for (size_t i = 0; i < d->n_denials; i++)
+                pg_stack_free(d->denials[i].stack);
+        pg_unwinder_free(d->unwinder);
         free(d->denials);
         memset(d, 0, sizeof(*d));
 }
@@ -41,6 +45,10 @@ static int note_denial(struct pg_diagnosis *d, enum pg_arch arch, uint32_t slot,
         d->denials = nd;
         nd[d->n_denials++] = (struct pg_denial){
             .arch = arch, .slot = slot, .kind = kind, .error = error, .count = 1, .first_pid = pid};
+        /* The thread is stopped at the denied call: where in the program it came from is what
+         * the user needs to decide between re-recording and --allow. */
+        if (d->unwinder)
+                pg_unwind_capture_pid(d->unwinder, pid, pid, 16, &nd[d->n_denials - 1].stack);
         return 0;
 }
 
@@ -172,6 +180,8 @@ int pg_run_diagnose(const struct pg_run_opts *o, char *const *argv, struct pg_di
         char *watch = NULL;
         struct tids tids = {0};
         d.caps_watched = pg_capwatch_start(&watch) == 0;
+        if (pg_unwinder_new(NULL, NULL, &d.unwinder) < 0)
+                d.unwinder = NULL; /* denials are still named, without their stacks */
         fflush(NULL);
         pid_t pid = fork();
         if (pid == 0)

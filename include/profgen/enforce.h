@@ -113,14 +113,16 @@ struct pg_denial {
         int error; /* errno returned, for PG_DENIAL_ERRNO */
         uint64_t count;
         pid_t first_pid;
+        struct pg_stack *stack; /* user-space call stack of the first denial, or NULL */
 };
 
 struct pg_diagnosis {
         struct pg_run_result result;
         size_t n_denials;
-        struct pg_denial *denials; /* in order of first occurrence */
-        bool caps_watched;         /* the kernel's cap_capable tracepoint was available */
-        uint64_t cap_failures[64]; /* failed checks per capability in the run's processes */
+        struct pg_denial *denials;    /* in order of first occurrence */
+        bool caps_watched;            /* the kernel's cap_capable tracepoint was available */
+        uint64_t cap_failures[64];    /* failed checks per capability in the run's processes */
+        struct pg_unwinder *unwinder; /* stacks of denials (created by pg_run_diagnose) */
 };
 
 int pg_run_diagnose(const struct pg_run_opts *o, char *const *argv, struct pg_diagnosis *ret,

@@ -29,6 +29,9 @@ if [ $rc = 0 ] && grep -q "verified: 2/2 runs" "$T/err" && grep -q "check exit 0
 rc=$?
 if [ $rc = 1 ] && grep -q "NOT SUFFICIENT: 3 of 3 runs" "$T/err" &&
   grep -q "denied getpriority (x86_64): failed with ENOSYS" "$T/err"; then ok; else bad "verify of a short profile: rc=$rc"; fi
+# ... with the call stack of the denied call, down into the fixture's own main()
+if grep -A3 "denied getpriority" "$T/err" | grep -q "#1 main+0x[0-9a-f]* (.*probe_second_run+0x"; then ok; else
+  bad "the denial's call stack does not reach the fixture's main()"; fi
 # One screen: the explanation fits in 24 lines.
 lines=$(wc -l <"$T/err")
 if [ "$lines" -le 24 ]; then ok; else bad "the failure explanation takes $lines lines"; fi
