@@ -19,12 +19,10 @@ int pg_cmd_generate(int argc, char **argv)
 {
         struct pg_cli_record o;
         pg_cli_record_init(&o);
-        struct option longopts[32];
-        size_t n = 0;
-        for (; pg_cli_record_longopts[n].name; n++)
-                longopts[n] = pg_cli_record_longopts[n];
-        longopts[n++] = (struct option){"help", no_argument, NULL, 'h'};
-        longopts[n] = (struct option){0};
+        struct option longopts[48];
+        const struct option help[] = {{"help", no_argument, NULL, 'h'}, {0}};
+        const struct option *tables[] = {pg_cli_record_longopts, help};
+        pg_cli_options_join(longopts, 48, tables, 2);
         char shortopts[32];
         snprintf(shortopts, sizeof(shortopts), "%sh", pg_cli_record_shortopts);
         optind = 1;

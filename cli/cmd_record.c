@@ -24,12 +24,10 @@ static char **parse(int argc, char **argv, struct pg_cli_record *o, int *ret_exi
 {
         char shortopts[32];
         snprintf(shortopts, sizeof(shortopts), "+%sh", pg_cli_record_shortopts);
-        struct option longopts[32];
-        size_t n = 0;
-        for (; pg_cli_record_longopts[n].name; n++)
-                longopts[n] = pg_cli_record_longopts[n];
-        longopts[n++] = (struct option){"help", no_argument, NULL, 'h'};
-        longopts[n] = (struct option){0};
+        struct option longopts[48];
+        const struct option help[] = {{"help", no_argument, NULL, 'h'}, {0}};
+        const struct option *tables[] = {pg_cli_record_longopts, help};
+        pg_cli_options_join(longopts, 48, tables, 2);
         optind = 1;
         for (int c; (c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1;) {
                 if (c == 'h') {
