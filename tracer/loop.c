@@ -104,6 +104,11 @@ const char *pg_tracer_mode_name(const struct pg_tracer *t)
         return t->seccomp ? "seccomp" : "ptrace";
 }
 
+uint64_t pg_tracer_invalid_syscalls(const struct pg_tracer *t)
+{
+        return t->invalid_nrs;
+}
+
 const char *pg_tracer_mode_note(const struct pg_tracer *t)
 {
         return t->mode_note;

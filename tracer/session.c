@@ -2,6 +2,7 @@
 #include "profgen/session.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "profgen/capwatch.h"
@@ -89,6 +90,14 @@ int pg_session_record(char *const *argv, const struct pg_session_opts *opts,
                                            "them is no longer used (record without a baseline to "
                                            "find removals)");
         pg_recording_set_tracing(rec, pg_tracer_mode_name(tracer));
+        if (pg_tracer_invalid_syscalls(tracer) > 0) {
+                char note[160];
+                snprintf(note, sizeof(note),
+                         "%llu syscall(s) with a number no architecture has (e.g. syscall(-1)): "
+                         "the kernel answers ENOSYS, nothing to allow",
+                         (unsigned long long)pg_tracer_invalid_syscalls(tracer));
+                pg_recording_add_note(rec, note);
+        }
         if (pg_tracer_mode_note(tracer))
                 pg_recording_add_note(rec, pg_tracer_mode_note(tracer));
         *ret_rec = TAKE_PTR(rec);

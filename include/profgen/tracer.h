@@ -103,6 +103,9 @@ int pg_tracer_run(struct pg_tracer *t, char *const *argv, int *ret_status, struc
 /* The set that actually ran without stops: opts.allowed minus what observers must see. NULL when
  * every syscall stopped. Valid after pg_tracer_run. */
 const struct pg_syscall_set *pg_tracer_allowed(const struct pg_tracer *t);
+/* How many syscall stops had a number outside every architecture's table (e.g. syscall(-1)): the
+ * kernel answers those with ENOSYS whatever a profile says, so they are not recorded. */
+uint64_t pg_tracer_invalid_syscalls(const struct pg_tracer *t);
 /* The mode that was used ("seccomp" or "ptrace") and why, after pg_tracer_run. */
 const char *pg_tracer_mode_name(const struct pg_tracer *t);
 const char *pg_tracer_mode_note(const struct pg_tracer *t);
