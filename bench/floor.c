@@ -4,11 +4,16 @@
  * avoid per syscall and nothing else: one SECCOMP_RET_TRACE stop, one PTRACE_GET_SYSCALL_INFO, a
  * bit in a bitmap, one PTRACE_CONT. No names, no profile, no process table beyond a pid bitmap.
  *
- *   floor [-v] [-o FILE] [--pin=same|split] [--spin=USEC] [--] COMMAND [ARG...]
+ *   floor [-v] [-o FILE] [--pin=same|split|tracer] [--spin=USEC] [--events-only] [--] COMMAND
+ *         [ARG...]
  *
  * --pin=same puts the tracer and the command on the CPU the tracer started on; --pin=split puts
  * them on two different CPUs. Children inherit the command's affinity, so with either setting the
  * whole workload shares the one CPU it was given: that is what pinning costs a parallel workload.
+ * --pin=tracer pins only the tracer to the CPU it started on and leaves the command free: does
+ * the scheduler then wake the command beside its tracer?
+ * --events-only installs no filter: the tracer sees only fork, clone and exec. That is the least
+ * any ptrace recorder that follows processes costs, the bound for `profgen record --baseline`.
  * --spin=USEC polls waitpid(WNOHANG) for up to USEC microseconds before blocking: an experiment on
  * whether keeping the tracer's CPU out of idle shortens the wake-up of each stop.
  * -o writes the distinct (arch, number) pairs seen, one per line, for checking against a profile.
@@ -47,7 +52,7 @@ enum { ARCH_X86_64, ARCH_X32, ARCH_I386, ARCH_OTHER, ARCH_COUNT };
 #define SLOTS   1024
 #define X32_BIT 0x40000000ull
 
-enum pin_mode { PIN_NONE, PIN_SAME, PIN_SPLIT };
+enum pin_mode { PIN_NONE, PIN_SAME, PIN_SPLIT, PIN_TRACER };
 
 struct floor {
         uint64_t seen[ARCH_COUNT][SLOTS / 64];
@@ -200,6 +205,8 @@ static int install_filter(void)
         return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
 }
 
+static bool events_only;
+
 static void child(char **argv)
 {
         if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0) {
@@ -208,7 +215,7 @@ static void child(char **argv)
         }
         /* Stop so the parent can set options before the first filtered syscall. */
         raise(SIGSTOP);
-        if (install_filter() < 0) {
+        if (!events_only && install_filter() < 0) {
                 perror("floor: seccomp");
                 _exit(EXIT_TRACER);
         }
@@ -249,7 +256,7 @@ static int choose_cpus(enum pin_mode mode, int *ret_tracer, int *ret_tracee)
                 return -1;
         }
         *ret_tracer = here;
-        *ret_tracee = mode == PIN_SPLIT ? other : here;
+        *ret_tracee = mode == PIN_SPLIT ? other : mode == PIN_TRACER ? -1 : here;
         return 0;
 }
 
@@ -276,16 +283,20 @@ static unsigned long count_seen(const struct floor *f)
 
 static void usage(FILE *out)
 {
-        fprintf(out, "usage: floor [-v] [-o FILE] [--pin=same|split] [--spin=USEC] [--] COMMAND "
-                     "[ARG...]\n");
+        fprintf(out, "usage: floor [-v] [-o FILE] [--pin=same|split|tracer] [--spin=USEC] "
+                     "[--events-only] [--] COMMAND [ARG...]\n");
 }
 
 int main(int argc, char **argv)
 {
         static const struct option opts[] = {
-            {"pin", required_argument, NULL, 'p'},    {"spin", required_argument, NULL, 's'},
-            {"output", required_argument, NULL, 'o'}, {"verbose", no_argument, NULL, 'v'},
-            {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+            {"pin", required_argument, NULL, 'p'},
+            {"spin", required_argument, NULL, 's'},
+            {"output", required_argument, NULL, 'o'},
+            {"verbose", no_argument, NULL, 'v'},
+            {"help", no_argument, NULL, 'h'},
+            {"events-only", no_argument, NULL, 'e'},
+            {NULL, 0, NULL, 0},
         };
         enum pin_mode pin = PIN_NONE;
         const char *out = NULL;
@@ -299,10 +310,15 @@ int main(int argc, char **argv)
                                 pin = PIN_SAME;
                         else if (strcmp(optarg, "split") == 0)
                                 pin = PIN_SPLIT;
+                        else if (strcmp(optarg, "tracer") == 0)
+                                pin = PIN_TRACER;
                         else if (strcmp(optarg, "none") != 0) {
                                 usage(stderr);
                                 return EXIT_TRACER;
                         }
+                        break;
+                case 'e':
+                        events_only = true;
                         break;
                 case 's':
                         spin_us = atof(optarg);
@@ -334,7 +350,7 @@ int main(int argc, char **argv)
         int tracer_cpu = -1, tracee_cpu = -1;
         if (pin != PIN_NONE && choose_cpus(pin, &tracer_cpu, &tracee_cpu) < 0)
                 return EXIT_TRACER;
-        if (pin != PIN_NONE && pin_to(tracee_cpu) < 0) {
+        if (tracee_cpu >= 0 && pin_to(tracee_cpu) < 0) {
                 perror("floor: sched_setaffinity");
                 return EXIT_TRACER;
         }
@@ -358,6 +374,7 @@ int main(int argc, char **argv)
                 fprintf(stderr, "floor: the child did not stop for the tracer\n");
                 return EXIT_TRACER;
         }
+        /* Under --pin=tracer the child was forked with the original affinity and keeps it. */
         long options = PTRACE_O_TRACESECCOMP | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |
                        PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL;
         if (ptrace(PTRACE_SETOPTIONS, pid, NULL, (void *)options) < 0) {
@@ -379,9 +396,10 @@ int main(int argc, char **argv)
                         "floor: %lu stops, %lu distinct syscalls, %lu processes/threads, %lu "
                         "out-of-range numbers; pin=%s tracer cpu %d, tracee cpu %d\n",
                         f.stops, count_seen(&f), f.processes, f.overflow,
-                        pin == PIN_NONE   ? "none"
-                        : pin == PIN_SAME ? "same"
-                                          : "split",
+                        pin == PIN_NONE    ? "none"
+                        : pin == PIN_SAME  ? "same"
+                        : pin == PIN_SPLIT ? "split"
+                                           : "tracer",
                         tracer_cpu, tracee_cpu);
         free(f.known);
         return status;

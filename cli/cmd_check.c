@@ -14,12 +14,14 @@
 #include "profgen/cli.h"
 #include "profgen/fileio.h"
 
-enum { OPT_UPDATE = 0x380 };
+enum { OPT_UPDATE = 0x380, OPT_FULL };
 
 struct check_args {
         const char *profile;
         char **command;
         bool update;
+        bool full;                /* --full: every syscall stops, so removals are seen too */
+        bool auto_baseline;       /* PROFILE is the baseline because nothing said otherwise */
         struct pg_cli_record rec; /* the record options; -o is PROFILE itself */
         struct pg_cli_diff diff;
 };
@@ -29,13 +31,19 @@ static void usage(FILE *f)
         fputs("usage: profgen check PROFILE [OPTIONS] -- COMMAND [ARG...]\n\n"
               "Records COMMAND and compares what it needs with the committed PROFILE and the\n"
               ".caps file beside it. Give the record options PROFILE was recorded with.\n"
+              "PROFILE is also the run's --baseline: the syscalls it allows run without a\n"
+              "tracer stop, which makes the check cheap, and only additions are checked.\n"
               "Exit status: 0 no drift, 1 drift (the diff is printed), 2 error; when COMMAND\n"
               "itself fails, its exit status (128+N for signal N; 126/127 when it cannot be\n"
               "run), and nothing is compared.\n\n"
               "      --update             rewrite PROFILE and its .caps file (atomically) with\n"
               "                           what this run needs, and pass; PROFGEN_UPDATE=1 in the\n"
               "                           environment does the same. With --allow-removals the\n"
-              "                           run is added to what PROFILE had.\n"
+              "                           run is added to what PROFILE had. --update records\n"
+              "                           in full (see --full).\n"
+              "      --full               record every syscall with a stop instead of using\n"
+              "                           PROFILE as the baseline: slower, but what the\n"
+              "                           workload stopped using is reported as drift too\n"
               "  Diff and record options (-o and --recording do not apply: check compares\n"
               "  with PROFILE, --update writes it, and the run is its own recording):\n",
               f);
@@ -49,6 +57,7 @@ static int parse(int argc, char **argv, struct check_args *a)
         struct option longopts[48];
         const struct option own[] = {
             {"update", no_argument, NULL, OPT_UPDATE},
+            {"full", no_argument, NULL, OPT_FULL},
             {"help", no_argument, NULL, 'h'},
             {0},
         };
@@ -64,11 +73,14 @@ static int parse(int argc, char **argv, struct check_args *a)
                 a->profile = argv[1];
         for (int c;
              (c = getopt_long(argc - shift, argv + shift, shortopts, longopts, NULL)) != -1;) {
-                int h = c == 'h'          ? 2
-                        : c == OPT_UPDATE ? 1
-                                          : pg_cli_diff_option(&a->diff, c, optarg);
+                int h = c == 'h' ? 2
+                        : c == OPT_UPDATE || c == OPT_FULL
+                            ? 1
+                            : pg_cli_diff_option(&a->diff, c, optarg);
                 if (c == OPT_UPDATE)
                         a->update = true;
+                if (c == OPT_FULL)
+                        a->full = true;
                 if (h == 0)
                         h = pg_cli_record_option(&a->rec, c, optarg);
                 if (h != 1) {
@@ -94,10 +106,25 @@ static int parse(int argc, char **argv, struct check_args *a)
                       stderr);
                 return -EINVAL;
         }
+        if (a->full && a->rec.baseline) {
+                fputs("profgen check: --full and --baseline contradict each other\n", stderr);
+                return -EINVAL;
+        }
         a->rec.output = a->profile;
         const char *env = getenv("PROFGEN_UPDATE");
         a->update |= env && strcmp(env, "1") == 0;
         return 0;
+}
+
+/* The committed profile is the run's baseline unless the run must see everything: --full, or
+ * --update (a profile rewritten from a baseline run could never lose a syscall), or there is no
+ * profile yet. An explicit --baseline is kept as given. */
+static void choose_baseline(struct check_args *a)
+{
+        if (a->rec.baseline || a->full || a->update || access(a->profile, F_OK) < 0)
+                return;
+        a->rec.baseline = a->profile;
+        a->auto_baseline = true;
 }
 
 /* What the committed side holds; a PROFILE that does not exist yet is empty when --update will
@@ -268,13 +295,20 @@ static int run_check(struct check_args *a)
         struct observed ob = {0};
         _cleanup_diff_ struct pg_diff *d = NULL;
         int status = 0;
+        choose_baseline(a);
         int r = pg_cli_record_load_baseline(&a->rec) < 0 ? -EINVAL : 0;
-        /* With --baseline the baseline's syscalls run without a stop and the profile keeps them
-         * all, so what the workload stopped using cannot be seen: removals are unknown, not
-         * absent, and only additions are checked. */
+        /* With a baseline its syscalls run without a stop and the profile keeps them all, so what
+         * the workload stopped using cannot be seen: removals are unknown, not absent, and only
+         * additions are checked. */
         if (r == 0 && a->rec.session.baseline) {
                 a->diff.allow_removals = true;
-                if (!a->rec.quiet)
+                if (!a->rec.quiet && a->auto_baseline)
+                        fprintf(stderr,
+                                "profgen: note: %s is this run's baseline (its syscalls run "
+                                "without a stop): only additions are checked; --full checks "
+                                "removals too\n",
+                                a->profile);
+                else if (!a->rec.quiet)
                         fprintf(stderr, "profgen: note: --baseline: only additions are checked\n");
         }
         if (r == 0)

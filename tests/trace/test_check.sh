@@ -47,10 +47,16 @@ ls "$tmp" | grep -qv '^\(netflag.json\|netflag.caps\|out\|err\|report.json\)$' &
 jq -e '.syscalls[0].names | index("socket")' "$p" >/dev/null || fail "socket not in the update"
 expect 0 "$PROFGEN" check "$p" -- "$fx" --net
 
-# 5. A run that exercises less: drift, unless --allow-removals, which reports what it did not see.
-expect 1 "$PROFGEN" check "$p" -- "$fx"
+# 5. A run that exercises less. By default PROFILE is the run's baseline, which cannot see what
+#    the workload stopped using: no drift, and a note says so. --full records everything: drift,
+#    unless --allow-removals, which reports what it did not see.
+expect 0 "$PROFGEN" check "$p" -- "$fx"
+grep -q "note: $p is this run's baseline .*only additions are checked; --full" "$tmp/err" ||
+        fail "no note about the automatic baseline: $(cat "$tmp/err")"
+expect 1 "$PROFGEN" check "$p" --full -- "$fx"
 grep -qE '^  - socket +not made in this run$' "$tmp/out" || fail "removal: $(cat "$tmp/out")"
-expect 0 "$PROFGEN" check "$p" --allow-removals -- "$fx"
+grep -q "baseline" "$tmp/err" && fail "--full still used a baseline: $(cat "$tmp/err")"
+expect 0 "$PROFGEN" check "$p" --full --allow-removals -- "$fx"
 grep -qE '^  - socket +not made in this run \(allowed: --allow-removals\)$' "$tmp/out" ||
         fail "allowed removal: $(cat "$tmp/out")"
 grep -q '^no drift (removals allowed): 3 syscalls removed$' "$tmp/out" || fail "summary"
@@ -75,11 +81,16 @@ expect 0 "$PROFGEN" check "$p" -- "$fx"
 # 8. Options before PROFILE work as well; -o is refused (check writes only PROFILE).
 expect 0 "$PROFGEN" check --quiet "$p" -- "$fx"
 expect 2 "$PROFGEN" check "$p" -o "$tmp/x.json" -- "$fx"
-# 9. --baseline (the committed profile's syscalls run without a stop): additions are still caught,
-#    and removals, which such a run cannot see, are not reported.
+# 9. An explicit --baseline (the committed profile's syscalls run without a stop): additions are
+#    still caught, and removals, which such a run cannot see, are not reported. The automatic
+#    baseline catches the same additions. --full with --baseline is a contradiction.
 expect 1 "$PROFGEN" check "$p" --baseline "$p" -- "$fx" --net
 grep -q '^drift: 3 syscalls added$' "$tmp/out" || fail "baseline additions: $(cat "$tmp/out")"
+expect 1 "$PROFGEN" check "$p" -- "$fx" --net
+grep -q '^drift: 3 syscalls added$' "$tmp/out" || fail "auto-baseline additions: $(cat "$tmp/out")"
+expect 2 "$PROFGEN" check "$p" --full --baseline "$p" -- "$fx"
 expect 0 "$PROFGEN" check --update "$p" -- "$fx" --net
+grep -q "baseline" "$tmp/err" && fail "--update used a baseline: $(cat "$tmp/err")"
 expect 0 "$PROFGEN" check "$p" --baseline "$p" -- "$fx"
 grep -q 'only additions are checked' "$tmp/err" || fail "no note about --baseline"
 echo "test_check: all passed"

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # Dogfooding: `profgen check` on every committed profile (profiles/checks.txt), as a user's CI
-# would run it. PROFGEN_UPDATE=1 re-records them instead (then review and commit the diff).
+# would run it, but with --full: the project's own profiles must also not keep what the workload
+# stopped using. PROFGEN_UPDATE=1 re-records them instead (then review and commit the diff).
 set -uo pipefail
 : "${PROFGEN:?}" "${PROFGEN_FIXTURES:?}" "${PROFGEN_SRC:?}"
 export PROFGEN_FIXTURES PROFGEN_SRC
@@ -22,7 +23,7 @@ while read -r name args; do
                 continue
         fi
         log=$tmp/$name.log
-        if "$PROFGEN" check "$PROFGEN_SRC/profiles/$name.json" "$@" </dev/null >"$log" 2>&1; then
+        if "$PROFGEN" check "$PROFGEN_SRC/profiles/$name.json" --full "$@" </dev/null >"$log" 2>&1; then
                 echo "ok   $name"
                 passed=$((passed + 1))
         else
