@@ -262,13 +262,16 @@ static bool on_syscall_enter(void *ud, struct pg_tracee *t, const struct pg_sysc
         if (w->tp)
                 pg_cw_kernel_drain(w);
         th->active = true;
+        th->past = false;
         th->pid = t->proc->pid;
         th->exe = t->proc->exe_id;
         th->arch = sc->arch;
         th->slot = sc->slot;
         th->desc[0] = '\0';
         th->n_claims = 0;
-        return rule ? judge(w, t, sc, rule, th) : false;
+        bool want_exit = rule ? judge(w, t, sc, rule, th) : false;
+        return want_exit ||
+               (w->unstopped_rules && pg_syscall_set_has(&w->fence, sc->arch, sc->slot));
 }
 
 static void on_syscall_exit(void *ud, struct pg_tracee *t, int64_t rval, bool is_error)
@@ -281,6 +284,27 @@ static void on_syscall_exit(void *ud, struct pg_tracee *t, int64_t rval, bool is
         if (!is_error)
                 commit(w, t, th);
         th->n_claims = 0;
+        if (w->unstopped_rules && w->tp) {
+                pg_cw_kernel_drain(w); /* the checks of this call, before it is left behind */
+                th->past = true;
+        }
+}
+
+/* Under a baseline, a new thread's checks come from syscalls that may run without a stop: it is
+ * known from its start, with its creator's syscall (clone, fork) as the last one it stopped in. */
+static void adopt(struct pg_capwatch *w, struct pg_tracee *parent, struct pg_tracee *child)
+{
+        const struct pg_cw_thread *pt = pg_cw_thread_get(w, parent->tid, false);
+        struct pg_cw_thread *th = pg_cw_thread_get(w, child->tid, true);
+        if (!pt || !th)
+                return;
+        th->active = true;
+        th->past = true;
+        th->pid = child->proc->pid;
+        th->exe = child->proc->exe_id;
+        th->arch = pt->arch;
+        th->slot = pt->slot;
+        th->desc[0] = '\0';
 }
 
 static void on_spawn(void *ud, struct pg_tracee *parent, struct pg_tracee *child, bool thread)
@@ -290,6 +314,8 @@ static void on_spawn(void *ud, struct pg_tracee *parent, struct pg_tracee *child
         /* The command, stopped before its exec: follow it and everything it starts. */
         if (!parent && w->source != PG_CAPS_SOURCE_INFERENCE && !w->kernel_why)
                 pg_cw_kernel_start(w, child->proc->pid);
+        if (parent && w->unstopped_rules)
+                adopt(w, parent, child);
 }
 
 static void on_exec(void *ud, struct pg_tracee *t)
@@ -299,6 +325,7 @@ static void on_exec(void *ud, struct pg_tracee *t)
         if (th) {
                 th->creds_valid = false; /* set-ID and file capabilities apply at exec */
                 th->own_cred_known = false;
+                th->exe = t->proc->exe_id;
         }
 }
 
@@ -328,22 +355,53 @@ static void add_everywhere(struct pg_syscall_set *set, const char *name)
         }
 }
 
+static bool has_check_row(const char *syscall)
+{
+        size_t n;
+        const struct pg_cap_check *checks = pg_cap_checks(&n);
+        for (size_t i = 0; i < n; i++)
+                if (strcmp(checks[i].syscall, syscall) == 0)
+                        return true;
+        return false;
+}
+
+/* With the kernel's record, a rule whose capabilities are all plain (DAC_OVERRIDE,
+ * DAC_READ_SEARCH, FOWNER: any syscall's check of them is a need) and whose syscall has no check
+ * row of its own needs no stop: the kernel reports the check whichever syscall made it. These are
+ * the file syscalls (open, access, chdir, mkdir, unlink, ...), the hot ones of most workloads. */
+static bool runs_unstopped(const struct pg_cap_rule *r)
+{
+        return (r->caps & ~PG_CW_PLAIN_CAPS) == 0 && !(r->flags & PG_CAP_RULE_CREDS) &&
+               !has_check_row(r->syscall);
+}
+
 /* Under a baseline (syscalls that run without a stop) the rules still need their syscalls, and
  * the kernel's record the syscalls of its check table, or a vm probe during an unstopped mmap
- * would be taken for a check of the previous stopped syscall. A privileged check in another
- * unstopped syscall is still attributed to the thread's previous stop (docs/capabilities.md). */
+ * would be taken for a check of the previous stopped syscall. With the kernel's record the file
+ * rules' syscalls are let run (runs_unstopped); a stopped syscall whose own check row would
+ * misjudge their plain capabilities (utimensat defers FOWNER) then stops at its exit too, after
+ * which the thread's checks count as an unstopped syscall's. A privileged check of another
+ * capability in an unstopped syscall is still attributed to the thread's previous stop
+ * (docs/capabilities.md). */
 static void on_must_stop(void *ud, struct pg_syscall_set *set)
 {
         struct pg_capwatch *w = ud;
+        bool kernel = w->source != PG_CAPS_SOURCE_INFERENCE && !w->kernel_why;
         size_t n;
         const struct pg_cap_rule *rules = pg_cap_rules(&n);
+        w->unstopped_rules = kernel;
         for (size_t i = 0; i < n; i++)
-                add_everywhere(set, rules[i].syscall);
-        if (w->source == PG_CAPS_SOURCE_INFERENCE || w->kernel_why)
+                if (!kernel || !runs_unstopped(&rules[i]))
+                        add_everywhere(set, rules[i].syscall);
+        if (!kernel)
                 return;
         const struct pg_cap_check *checks = pg_cap_checks(&n);
-        for (size_t i = 0; i < n; i++)
+        for (size_t i = 0; i < n; i++) {
                 add_everywhere(set, checks[i].syscall);
+                if (checks[i].policy == PG_CAP_CHECK_DEFER &&
+                    (PG_CW_PLAIN_CAPS & (1ull << checks[i].cap)))
+                        add_everywhere(&w->fence, checks[i].syscall);
+        }
 }
 
 /* ---- setup ---- */

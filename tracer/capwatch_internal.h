@@ -50,6 +50,8 @@ struct pg_cw_thread {
          * checks only current_cred() makes (the "vm enough memory" probe) */
         uint64_t own_cred;
         bool own_cred_known;
+        /* its stopped syscall has returned: a check now comes from one that ran without a stop */
+        bool past;
 };
 
 /* Host settings that are global (not per container), read once. */
@@ -82,7 +84,18 @@ struct pg_capwatch {
         uint64_t k_checks, k_denied, k_ignored, k_deferred, k_other_cred, k_unattributed;
         int error;
         struct pg_unwinder *unwinder; /* stacks for inferred evidence, or NULL */
+        /* Under a baseline with the kernel's record: the file rules' syscalls run without a stop
+         * (the kernel sees their checks), and the `fence` syscalls, whose own check rows concern
+         * those syscalls' capabilities, stop at their exit too (see on_must_stop). */
+        bool unstopped_rules;
+        struct pg_syscall_set fence;
+        uint64_t kernel_unstopped; /* capabilities the kernel saw only as unstopped syscalls' */
 };
+
+/* Capabilities the kernel's checks of which mean a need whatever the syscall (only the "*" row
+ * concerns them, and the fence syscalls' own rows). */
+#define PG_CW_PLAIN_CAPS                                                                           \
+        ((1ull << CAP_DAC_OVERRIDE) | (1ull << CAP_DAC_READ_SEARCH) | (1ull << CAP_FOWNER))
 
 /* One syscall being judged. */
 struct pg_cw_call {

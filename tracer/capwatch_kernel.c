@@ -25,26 +25,50 @@ int pg_cw_kernel_start(struct pg_capwatch *w, pid_t pid)
         int r = pg_cap_tracepoint_open(pid, &w->tp, &err);
         if (r < 0) {
                 w->kernel_why = strdup(err ? err->message : strerror(-r));
-                if (w->source == PG_CAPS_SOURCE_KERNEL)
+                /* Fail closed: without it the file rules' syscalls, let run without a stop, would
+                 * go unobserved. */
+                if (w->source == PG_CAPS_SOURCE_KERNEL || w->unstopped_rules)
                         w->error = r;
         }
         return r;
 }
 
+/* Whether a check may come from a syscall after the thread's stopped one, which ran without a
+ * stop: under a baseline, a plain capability its stopped syscall's rule cannot claim. */
+static bool maybe_unstopped(const struct pg_capwatch *w, const struct pg_cw_thread *th, int cap)
+{
+        if (!w->unstopped_rules || th->past)
+                return w->unstopped_rules;
+        if (!(PG_CW_PLAIN_CAPS & (1ull << cap)))
+                return false;
+        uint16_t i = th->slot < PG_SYSCALL_SLOTS ? w->rule_of[th->arch][th->slot] : 0;
+        return !i || !(w->rules[i - 1].caps & (1ull << cap));
+}
+
 static void add_evidence(struct pg_capwatch *w, const struct pg_cw_thread *th, int cap,
-                         const char *note)
+                         const char *note, bool unstopped)
 {
         const char *name = pg_arch_syscall_name(th->arch, th->slot);
+        char later[PG_CW_DETAIL + 64];
+        const char *detail = th->desc[0] ? th->desc : name ? name : "?";
+        if (unstopped) {
+                snprintf(later, sizeof(later), "%s, or a syscall after it that ran without a stop",
+                         detail);
+                detail = later;
+                w->kernel_unstopped |= 1ull << cap;
+        } else {
+                w->kernel_unstopped &= ~(1ull << cap);
+        }
         w->kernel |= 1ull << cap;
         if (!w->kernel_ex[cap])
-                w->kernel_ex[cap] = strdup(th->desc[0] ? th->desc : name ? name : "?");
+                w->kernel_ex[cap] = strdup(detail);
         if (w->kept[PG_CAP_SOURCE_KERNEL][cap]++ >= PG_CW_MAX_EVIDENCE)
                 return;
         struct pg_cap_evidence ev = {.cap = cap,
                                      .source = PG_CAP_SOURCE_KERNEL,
                                      .arch = th->arch,
                                      .slot = th->slot,
-                                     .detail = th->desc[0] ? (char *)th->desc : (char *)name,
+                                     .detail = (char *)detail,
                                      .note = (char *)note,
                                      .pid = th->pid,
                                      .exe = th->exe};
@@ -61,7 +85,7 @@ static void on_check(void *ud, const struct pg_cap_tp_event *e)
                 w->k_unattributed++; /* before the command's exec, or a thread we never saw stop */
                 return;
         }
-        const char *name = pg_arch_syscall_name(th->arch, th->slot);
+        const char *name = th->past ? "" : pg_arch_syscall_name(th->arch, th->slot);
         const struct pg_cap_check *k = name ? pg_cap_check_find(name, e->cap) : NULL;
         if (k && e->cap == CAP_SYS_ADMIN && k->policy != PG_CAP_CHECK_AS) {
                 th->own_cred = e->cred; /* the probe: current_cred() */
@@ -77,7 +101,8 @@ static void on_check(void *ud, const struct pg_cap_tp_event *e)
         } else if (th->own_cred_known && e->cred != th->own_cred) {
                 w->k_other_cred++;
         } else {
-                add_evidence(w, th, k ? k->as : e->cap, k ? k->why : NULL);
+                int need = k ? k->as : e->cap;
+                add_evidence(w, th, need, k ? k->why : NULL, maybe_unstopped(w, th, need));
         }
 }
 
@@ -125,7 +150,7 @@ static void note_disagreements(struct pg_capwatch *w)
                              "capabilities: %s inferred from %s, but the kernel made no such "
                              "check (a rule may be too broad, or a sysctl differs here)",
                              n, w->inferred_ex[cap] ? w->inferred_ex[cap] : "?");
-                if ((w->kernel & bit) && !(w->inferred & bit))
+                if ((w->kernel & bit) && !(w->inferred & bit) && !(w->kernel_unstopped & bit))
                         note(w,
                              "capabilities: the kernel checked %s in %s, which no rule "
                              "predicts (docs/howto-add-capability-rule.md)",

@@ -3,6 +3,8 @@
 # Each capability fixture recorded as root: the .caps file must list exactly the expected set
 # (the same calls on the caller's own objects: nothing), and say which source saw each. Then a
 # few as uid 1000, where nothing can be needed. Prints the table of tests/trace/caps_cases.sh.
+# Each root case is recorded again with its own profile as --baseline, where the file syscalls run
+# without a stop when the kernel's record is there: the capabilities must be the same.
 set -uo pipefail
 [ "$(id -u)" = 0 ] || { echo "skip: needs root (the fixtures act on files of other uids)"; exit 77; }
 command -v setpriv >/dev/null || { echo "skip: setpriv not installed"; exit 77; }
@@ -28,6 +30,19 @@ while IFS='|' read -r name expect cmd; do
     echo "FAIL $name: expected [$expect], recorded [$got] (exit $status)"; cat "$W/$name.out" "$W/$name.caps"; fails=$((fails + 1))
   elif [ -d /sys/kernel/tracing/events/capability/cap_capable ] && ! grep -q 'used: inference+kernel' "$W/$name.caps"; then
     echo "FAIL $name: the kernel's record was not used"; fails=$((fails + 1))
+  fi
+  caps_objects "$D"
+  (ulimit -l 8192; exec "$PROFGEN" record -q --baseline "$W/$name.json" -o "$W/$name-b.json" -- \
+    "$PROFGEN_FIXTURES/$1" "${@:2}") >"$W/$name-b.out" 2>&1
+  got_b=$(caps_of "$W/$name-b.caps")
+  n=$((n + 1))
+  if [ "$got_b" != "$expect" ]; then
+    echo "FAIL $name --baseline: expected [$expect], recorded [$got_b]"
+    cat "$W/$name-b.out" "$W/$name-b.caps"; fails=$((fails + 1))
+  elif [[ $name == open-other-* ]] && grep -q 'used: inference+kernel' "$W/$name.caps" &&
+       ! grep -q 'ran without a stop' "$W/$name-b.caps"; then
+    echo "FAIL $name --baseline: openat still stopped (no unstopped evidence)"
+    cat "$W/$name-b.caps"; fails=$((fails + 1))
   fi
 done <<<"$CAPS_CASES"
 
