@@ -96,7 +96,7 @@ static int perf_open(const struct layout *lay, pid_t pid, int cpu, bool inherit)
         return (int)syscall(SYS_perf_event_open, &a, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
 }
 
-int pg_cap_tracepoint_probe(struct pg_error **err)
+int pg_cap_tracepoint_probe(int *ret_fd, struct pg_error **err)
 {
         struct layout lay;
         int r = read_layout(&lay, err);
@@ -108,7 +108,10 @@ int pg_cap_tracepoint_probe(struct pg_error **err)
                                     "cannot read the cap_capable tracepoint: %s (needs root or "
                                     "CAP_PERFMON)",
                                     strerror(errno));
-        close(fd);
+        if (ret_fd)
+                *ret_fd = fd;
+        else
+                close(fd);
         return 0;
 }
 
@@ -164,10 +167,34 @@ int pg_cap_tracepoint_open(pid_t pid, struct pg_cap_tracepoint **ret, struct pg_
         return 0;
 }
 
+static bool is_event_fd(const struct pg_cap_tracepoint *tp, int fd)
+{
+        for (size_t i = 0; i < tp->n_cpus; i++)
+                if (tp->cpus[i].fd == fd)
+                        return true;
+        return false;
+}
+
+/* The child: every other descriptor closed first, one by one (each release runs before the next
+ * call), then exit, which releases the events and waits for the grace period. */
+static _Noreturn void close_in_child(const struct pg_cap_tracepoint *tp)
+{
+        int max = 0;
+        for (size_t i = 0; i < tp->n_cpus; i++)
+                max = tp->cpus[i].fd > max ? tp->cpus[i].fd : max;
+        for (int fd = 0; fd < max; fd++)
+                if (!is_event_fd(tp, fd))
+                        close(fd);
+        close_range((unsigned)max + 1, ~0u, 0);
+        _exit(0);
+}
+
 void pg_cap_tracepoint_free(struct pg_cap_tracepoint *tp)
 {
         if (!tp)
                 return;
+        if (tp->n_cpus > 0 && fork() == 0)
+                close_in_child(tp);
         for (size_t i = 0; i < tp->n_cpus; i++) {
                 munmap(tp->cpus[i].map, tp->page * (DATA_PAGES + 1));
                 close(tp->cpus[i].fd);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "capwatch_internal.h"
 #include "profgen/cleanup.h"
@@ -436,11 +437,12 @@ int pg_capwatch_new(struct pg_recording *rec, enum pg_caps_source source, struct
                 return pg_error_set(err, -ENOMEM, "out of memory");
         w->rec = rec;
         w->source = source;
+        w->probe_fd = -1;
         read_env(&w->env);
         index_rules(w);
         if (source != PG_CAPS_SOURCE_INFERENCE) {
                 _cleanup_error_ struct pg_error *perr = NULL;
-                int r = pg_cap_tracepoint_probe(&perr);
+                int r = pg_cap_tracepoint_probe(&w->probe_fd, &perr);
                 if (r < 0 && source == PG_CAPS_SOURCE_KERNEL)
                         return pg_error_set(err, r, "--caps-source kernel: %s",
                                             perr ? perr->message : strerror(-r));
@@ -477,6 +479,8 @@ void pg_capwatch_free(struct pg_capwatch *w)
                 free(w->kernel_ex[c]);
         }
         pg_cap_tracepoint_free(w->tp);
+        if (w->probe_fd >= 0)
+                close(w->probe_fd);
         free(w->kernel_why);
         free(w);
 }

@@ -90,6 +90,7 @@ struct pg_capwatch {
         bool unstopped_rules;
         struct pg_syscall_set fence;
         uint64_t kernel_unstopped; /* capabilities the kernel saw only as unstopped syscalls' */
+        int probe_fd;              /* the probe's event, kept open until the recording's are */
 };
 
 /* Capabilities the kernel's checks of which mean a need whatever the syscall (only the "*" row

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "capwatch_internal.h"
 #include "profgen/cap_names.h"
@@ -23,6 +24,10 @@ int pg_cw_kernel_start(struct pg_capwatch *w, pid_t pid)
 {
         _cleanup_error_ struct pg_error *err = NULL;
         int r = pg_cap_tracepoint_open(pid, &w->tp, &err);
+        if (w->probe_fd >= 0) {
+                close(w->probe_fd); /* not the last event on the tracepoint now: cheap */
+                w->probe_fd = -1;
+        }
         if (r < 0) {
                 w->kernel_why = strdup(err ? err->message : strerror(-r));
                 /* Fail closed: without it the file rules' syscalls, let run without a stop, would

@@ -24,10 +24,16 @@ struct pg_cap_tp_event {
 
 struct pg_cap_tracepoint;
 
-/* 0 when this process can read the tracepoint; else negative errno and the reason in *err. */
-int pg_cap_tracepoint_probe(struct pg_error **err);
+/* 0 when this process can read the tracepoint; else negative errno and the reason in *err.
+ * With ret_fd the probe's event stays open there: closing the last event on the tracepoint waits
+ * for an RCU grace period (~45 ms measured here), so it is closed once the recording's own events
+ * are open, and costs nothing then. */
+int pg_cap_tracepoint_probe(int *ret_fd, struct pg_error **err);
 /* Starts recording the checks of `pid` (stopped, before its exec) and of all it will start. */
 int pg_cap_tracepoint_open(pid_t pid, struct pg_cap_tracepoint **ret, struct pg_error **err);
+/* Closes the events. The last close waits for that grace period, so a short-lived child takes
+ * it over (it holds no other descriptor of ours, so no pipe waits for it): the recorder goes on
+ * to write its files at once. */
 void pg_cap_tracepoint_free(struct pg_cap_tracepoint *tp);
 
 typedef void (*pg_cap_tp_fn)(void *userdata, const struct pg_cap_tp_event *e);
