@@ -4,6 +4,7 @@
  * recording at its exit when it succeeded (a failed call did not rely on a capability). Only the
  * syscalls with a rule ask for an exit stop. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -384,6 +385,25 @@ static bool runs_unstopped(const struct pg_cap_rule *r)
  * which the thread's checks count as an unstopped syscall's. A privileged check of another
  * capability in an unstopped syscall is still attributed to the thread's previous stop
  * (docs/capabilities.md). */
+/* Rules that need a stop only for a few values of one argument (and no check row). */
+static bool conditional(const struct pg_cap_rule *r)
+{
+        return r->kind == PG_CAP_KIND_FCNTL;
+}
+
+/* fcntl is called constantly (find: 22,000 times), but only two commands can need a capability. */
+static void on_stop_when(void *ud, struct pg_stop_conds *conds)
+{
+        static const uint32_t fcntl_cmds[] = {F_SETLEASE, F_SETPIPE_SZ};
+        size_t n;
+        const struct pg_cap_rule *rules = pg_cap_rules(&n);
+        (void)ud;
+        for (size_t i = 0; i < n; i++)
+                if (conditional(&rules[i]))
+                        pg_stop_conds_add(conds, rules[i].syscall, (uint8_t)rules[i].arg,
+                                          fcntl_cmds, 2);
+}
+
 static void on_must_stop(void *ud, struct pg_syscall_set *set)
 {
         struct pg_capwatch *w = ud;
@@ -392,7 +412,7 @@ static void on_must_stop(void *ud, struct pg_syscall_set *set)
         const struct pg_cap_rule *rules = pg_cap_rules(&n);
         w->unstopped_rules = kernel;
         for (size_t i = 0; i < n; i++)
-                if (!kernel || !runs_unstopped(&rules[i]))
+                if ((!kernel || !runs_unstopped(&rules[i])) && !conditional(&rules[i]))
                         add_everywhere(set, rules[i].syscall);
         if (!kernel)
                 return;
@@ -459,6 +479,7 @@ int pg_capwatch_new(struct pg_recording *rec, enum pg_caps_source source, struct
             .thread_exit = on_thread_exit,
             .finish = on_finish,
             .must_stop = on_must_stop,
+            .stop_when = on_stop_when,
         };
         *ret = TAKE_PTR(w);
         return 0;

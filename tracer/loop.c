@@ -236,7 +236,35 @@ static int effective_allowed(struct pg_tracer *tr)
         for (int a = 0; a < PG_ARCH_COUNT; a++)
                 for (size_t w = 0; w < PG_SYSCALL_SLOTS / 64; w++)
                         tr->allowed->bits[a][w] = tr->opts.allowed->bits[a][w] & ~must.bits[a][w];
+        /* Conditions matter only for syscalls that are allowed at all (else they always stop). */
+        struct pg_stop_conds conds = {0};
+        for (size_t i = 0; i < tr->n_obs; i++)
+                if (tr->obs[i].stop_when)
+                        tr->obs[i].stop_when(tr->obs[i].userdata, &conds);
+        tr->conds.n = 0;
+        for (size_t i = 0; i < conds.n; i++)
+                if (pg_syscall_set_has(tr->allowed, conds.c[i].arch, conds.c[i].slot))
+                        tr->conds.c[tr->conds.n++] = conds.c[i];
         return 0;
+}
+
+bool pg_stop_conds_add(struct pg_stop_conds *conds, const char *name, uint8_t arg,
+                       const uint32_t *values, uint8_t n_values)
+{
+        if (n_values > PG_STOP_COND_VALUES || arg > 5)
+                return false;
+        for (int a = 0; a < PG_ARCH_COUNT; a++) {
+                uint32_t slot;
+                if (pg_arch_syscall_slot(a, name, &slot) < 0)
+                        continue;
+                if (conds->n == PG_STOP_CONDS)
+                        return false;
+                struct pg_stop_cond *c = &conds->c[conds->n++];
+                *c = (struct pg_stop_cond){
+                    .arch = a, .slot = slot, .arg = arg, .n_values = n_values};
+                memcpy(c->values, values, n_values * sizeof(values[0]));
+        }
+        return true;
 }
 
 static int prepare_filter(struct pg_tracer *tr, struct pg_error **err)
@@ -246,7 +274,7 @@ static int prepare_filter(struct pg_tracer *tr, struct pg_error **err)
                 return 0;
         if (tr->opts.allowed && effective_allowed(tr) < 0)
                 return pg_error_set(err, -ENOMEM, "out of memory");
-        return pg_seccomp_bpf_build(tr->allowed, &tr->prog, err);
+        return pg_seccomp_bpf_build_cond(tr->allowed, &tr->conds, &tr->prog, err);
 }
 
 const struct pg_syscall_set *pg_tracer_allowed(const struct pg_tracer *t)

@@ -42,15 +42,48 @@ static void emit_ret(struct prog *p, uint32_t action)
         emit(p, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, action));
 }
 
+/* Conditions for one audit architecture, by raw number. */
+struct arch_conds {
+        size_t n;
+        uint32_t nr[PG_STOP_CONDS];
+        const struct pg_stop_cond *cond[PG_STOP_CONDS];
+};
+
+static const struct pg_stop_cond *cond_of(const struct arch_conds *ac, uint32_t nr)
+{
+        for (size_t i = 0; ac && i < ac->n; i++)
+                if (ac->nr[i] == nr)
+                        return ac->cond[i];
+        return NULL;
+}
+
+/* nr matched: ALLOW, or for a conditional syscall TRACE when its argument has a listed value.
+ * A conditional entry is n + 4 instructions; the non-matching path jumps over the rest. */
+static void emit_entry(struct prog *p, uint32_t nr, const struct pg_stop_cond *c)
+{
+        if (!c) {
+                emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, nr, 0, 1));
+                emit_ret(p, SECCOMP_RET_ALLOW);
+                return;
+        }
+        uint8_t n = c->n_values;
+        emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, nr, 0, (uint8_t)(n + 3)));
+        /* the low 32 bits of the argument (little-endian hosts; profgen runs on x86-64) */
+        emit(p, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+                                             offsetof(struct seccomp_data, args) + 8u * c->arg));
+        for (uint8_t k = 0; k < n; k++)
+                emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, c->values[k],
+                                                     (uint8_t)(n - k), 0));
+        emit_ret(p, SECCOMP_RET_ALLOW);
+        emit_ret(p, SECCOMP_RET_TRACE);
+}
+
 /* Appends a decision tree for nrs[0..n) that returns ALLOW on a match and TRACE otherwise. */
-static void emit_tree(struct prog *p, const uint32_t *nrs, size_t n)
+static void emit_tree(struct prog *p, const uint32_t *nrs, size_t n, const struct arch_conds *ac)
 {
         if (n <= 4) {
-                for (size_t i = 0; i < n; i++) {
-                        emit(p,
-                             (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, nrs[i], 0, 1));
-                        emit_ret(p, SECCOMP_RET_ALLOW);
-                }
+                for (size_t i = 0; i < n; i++)
+                        emit_entry(p, nrs[i], cond_of(ac, nrs[i]));
                 emit_ret(p, SECCOMP_RET_TRACE);
                 return;
         }
@@ -58,7 +91,7 @@ static void emit_tree(struct prog *p, const uint32_t *nrs, size_t n)
         /* nr >= nrs[mid]: fall into the `ja` to the right half; else skip it into the left half.
          * `ja` has a 32-bit offset, so a large left half cannot overflow the 8-bit jt/jf. */
         struct prog left = {0};
-        emit_tree(&left, nrs, mid);
+        emit_tree(&left, nrs, mid, ac);
         if (left.oom) {
                 p->oom = true;
                 free(left.insns);
@@ -69,7 +102,7 @@ static void emit_tree(struct prog *p, const uint32_t *nrs, size_t n)
         for (size_t i = 0; i < left.n; i++)
                 emit(p, left.insns[i]);
         free(left.insns);
-        emit_tree(p, nrs + mid, n - mid);
+        emit_tree(p, nrs + mid, n - mid, ac);
 }
 
 /* The raw numbers allowed for one audit architecture (x86_64 and x32 share AUDIT_ARCH_X86_64). */
@@ -93,7 +126,20 @@ static int cmp_u32(const void *a, const void *b)
         return (x > y) - (x < y);
 }
 
-static void emit_arch_blocks(struct prog *p, const struct pg_syscall_set *allowed)
+static void arch_conds_of(const struct pg_stop_conds *conds, uint32_t audit, struct arch_conds *ac)
+{
+        ac->n = 0;
+        for (size_t i = 0; conds && i < conds->n; i++) {
+                const struct pg_arch_info *ai = pg_arch_info(conds->c[i].arch);
+                if (ai->audit_arch != audit || ac->n == PG_STOP_CONDS)
+                        continue;
+                ac->nr[ac->n] = conds->c[i].slot + ai->nr_bias;
+                ac->cond[ac->n++] = &conds->c[i];
+        }
+}
+
+static void emit_arch_blocks(struct prog *p, const struct pg_syscall_set *allowed,
+                             const struct pg_stop_conds *conds)
 {
         static const uint32_t audits[] = {AUDIT_ARCH_X86_64, AUDIT_ARCH_I386, AUDIT_ARCH_AARCH64,
                                           AUDIT_ARCH_ARM};
@@ -105,10 +151,12 @@ static void emit_arch_blocks(struct prog *p, const struct pg_syscall_set *allowe
                 if (n == 0)
                         continue;
                 qsort(nrs, n, sizeof(nrs[0]), cmp_u32);
+                struct arch_conds ac;
+                arch_conds_of(conds, audits[i], &ac);
                 struct prog block = {0};
                 emit(&block, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
                                                           offsetof(struct seccomp_data, nr)));
-                emit_tree(&block, nrs, n);
+                emit_tree(&block, nrs, n, &ac);
                 /* arch matches: run the block (which always returns); else jump over it */
                 emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, audits[i], 1, 0));
                 emit(p, (struct sock_filter)BPF_STMT(BPF_JMP | BPF_JA, (uint32_t)block.n));
@@ -123,9 +171,16 @@ static void emit_arch_blocks(struct prog *p, const struct pg_syscall_set *allowe
 int pg_seccomp_bpf_build(const struct pg_syscall_set *allowed, struct sock_fprog *ret,
                          struct pg_error **err)
 {
+        return pg_seccomp_bpf_build_cond(allowed, NULL, ret, err);
+}
+
+int pg_seccomp_bpf_build_cond(const struct pg_syscall_set *allowed,
+                              const struct pg_stop_conds *conds, struct sock_fprog *ret,
+                              struct pg_error **err)
+{
         struct prog p = {0};
         if (allowed)
-                emit_arch_blocks(&p, allowed);
+                emit_arch_blocks(&p, allowed, conds);
         else
                 emit_ret(&p, SECCOMP_RET_TRACE);
         if (p.oom) {

@@ -22,6 +22,7 @@ struct pg_tracer {
         struct pg_tracee_table *tab;
         struct sock_fprog prog;
         struct pg_syscall_set *allowed; /* opts.allowed minus the observers' must_stop sets */
+        struct pg_stop_conds conds;     /* of allowed syscalls: stop for some argument values */
         bool want_seccomp;              /* a filter is given to the child */
         bool seccomp;                   /* ... and it was installed: one stop per syscall */
         pid_t cmd_pid;

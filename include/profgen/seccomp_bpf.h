@@ -12,6 +12,11 @@
 /* Builds the program; ret->filter is allocated, free it with pg_seccomp_bpf_free. */
 int pg_seccomp_bpf_build(const struct pg_syscall_set *allowed, struct sock_fprog *ret,
                          struct pg_error **err);
+/* The same, and a syscall of `allowed` with a condition in `conds` stops only when its argument
+ * has one of the condition's values (conds may be NULL). */
+int pg_seccomp_bpf_build_cond(const struct pg_syscall_set *allowed,
+                              const struct pg_stop_conds *conds, struct sock_fprog *ret,
+                              struct pg_error **err);
 void pg_seccomp_bpf_free(struct sock_fprog *prog);
 /* Installs prog in the calling process (setting no_new_privs first when it lacks CAP_SYS_ADMIN).
  * Returns negative errno. Async-signal-safe: meant for a freshly forked child. */

@@ -51,6 +51,8 @@ struct pg_syscall {
 
 /* Observers plug into the one event loop. Every callback may be NULL. Callbacks run on the tracer's
  * thread with the tracee stopped, so they may read its memory (pg_tracee_read*). */
+struct pg_stop_conds;
+
 struct pg_observer {
         const char *name;
         void *userdata;
@@ -72,7 +74,29 @@ struct pg_observer {
          * without a stop (e.g. those that feed capability inference). Called once, before the
          * command starts. */
         void (*must_stop)(void *ud, struct pg_syscall_set *set);
+        /* Adds syscalls that, under a baseline, need a stop only for some values of one argument
+         * (fcntl: only F_SETLEASE and F_SETPIPE_SZ can need a capability); must_stop leaves
+         * them out. Called once, before the command starts. */
+        void (*stop_when)(void *ud, struct pg_stop_conds *conds);
 };
+
+/* "Stop at this syscall only when argument `arg` (its low 32 bits) is one of `values`." */
+#define PG_STOP_COND_VALUES 4
+#define PG_STOP_CONDS       16
+struct pg_stop_cond {
+        enum pg_arch arch;
+        uint32_t slot;
+        uint8_t arg;
+        uint8_t n_values;
+        uint32_t values[PG_STOP_COND_VALUES];
+};
+struct pg_stop_conds {
+        size_t n;
+        struct pg_stop_cond c[PG_STOP_CONDS];
+};
+/* Adds a condition for `name` on every architecture that has it; false when the table is full. */
+bool pg_stop_conds_add(struct pg_stop_conds *conds, const char *name, uint8_t arg,
+                       const uint32_t *values, uint8_t n_values);
 
 enum pg_trace_mode {
         PG_TRACE_AUTO,    /* seccomp when it can be installed, else ptrace, and say so */

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/seccomp.h>
 #include <signal.h>
 #include <string.h>
@@ -189,13 +190,64 @@ static void too_large(void **state)
         assert_non_null(strstr(err->message, "too large"));
 }
 
+/* fcntl(-1, cmd): EBADF when it runs, ENOSYS when traced. */
+UNDER_FILTER static int fcntl_ran(int cmd)
+{
+        errno = 0;
+        long r = syscall(SYS_fcntl, -1L, (long)cmd, 0L);
+        return !(r == -1 && errno == ENOSYS);
+}
+
+/* The child for `conditional`: 0, or which expectation failed. */
+UNDER_FILTER static int conditional_child(const struct sock_fprog *prog)
+{
+        if (pg_seccomp_bpf_install(prog) < 0)
+                return 100;
+        if (!fcntl_ran(F_GETFD) || !fcntl_ran(F_GETFL) || !fcntl_ran(F_SETLK))
+                return 1; /* other commands run without a stop */
+        if (fcntl_ran(F_SETLEASE) || fcntl_ran(F_SETPIPE_SZ))
+                return 2; /* the listed ones stop */
+        if (!ran(SYS_getpid) || ran(SYS_getuid) || !ran(SYS_getppid))
+                return 3; /* the neighbours in the tree are unchanged */
+        return 0;
+}
+
+/* A conditional syscall among others, in a leaf and inside a large tree: it stops only for the
+ * listed values of its argument. */
+static void conditional(void **state)
+{
+        (void)state;
+        for (int big = 0; big < 2; big++) {
+                struct pg_syscall_set set = {0};
+                for (uint32_t nr = 200; big && nr < 460; nr += 3)
+                        pg_syscall_set_add(&set, PG_ARCH_X86_64, nr);
+                pg_syscall_set_add(&set, PG_ARCH_X86_64, SYS_exit_group);
+                pg_syscall_set_add(&set, PG_ARCH_X86_64, SYS_getpid);
+                pg_syscall_set_add(&set, PG_ARCH_X86_64, SYS_getppid);
+                pg_syscall_set_add(&set, PG_ARCH_X86_64, SYS_fcntl);
+                struct pg_stop_conds conds = {0};
+                const uint32_t cmds[] = {F_SETLEASE, F_SETPIPE_SZ};
+                assert_true(pg_stop_conds_add(&conds, "fcntl", 1, cmds, 2));
+                struct sock_fprog prog = {0};
+                assert_int_equal(pg_seccomp_bpf_build_cond(&set, &conds, &prog, NULL), 0);
+                pid_t pid = fork();
+                assert_true(pid >= 0);
+                if (pid == 0)
+                        child_exit(conditional_child(&prog));
+                int st;
+                assert_int_equal(waitpid(pid, &st, 0), pid);
+                assert_true(WIFEXITED(st));
+                assert_int_equal(WEXITSTATUS(st), 0);
+                pg_seccomp_bpf_free(&prog);
+        }
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-            cmocka_unit_test(trace_everything),
-            cmocka_unit_test(small_set),
-            cmocka_unit_test(large_set),
-            cmocka_unit_test(too_large),
+            cmocka_unit_test(trace_everything), cmocka_unit_test(small_set),
+            cmocka_unit_test(large_set),        cmocka_unit_test(too_large),
+            cmocka_unit_test(conditional),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
