@@ -148,6 +148,10 @@ def variants(a: argparse.Namespace, bindir: Path) -> list[Variant]:
                 why_not="one CPU", default=False),
         Variant("floor-spin", "floor, polling waitpid for 50 us before blocking (experiment)",
                 [floor, "--spin=50", "--"], default=False),
+        Variant("floor-events", "floor without a filter: only fork/clone/exec stops (the bound "
+                "for --baseline)", [floor, "--events-only", "--"]),
+        Variant("floor-pintracer", "floor, only the tracer pinned (experiment)",
+                [floor, "--pin=tracer", "--"], default=False),
         Variant("strace", "strace -f -o /dev/null", ["strace", "-f", "-o", "/dev/null", "--"],
                 available=has_strace, why_not="strace not installed"),
         Variant("strace-c", "strace -f -c -o /dev/null",

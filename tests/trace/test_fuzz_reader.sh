@@ -19,6 +19,7 @@ mkdir -p "$work/corpus" "$work/seeds"
 cp "$PROFGEN_SRC"/tests/data/*.json "$work/seeds/"
 cp "$shared"/data/*.json "$work/seeds/" 2>/dev/null || true
 cd "$work"
+export LSAN_OPTIONS="suppressions=$PROFGEN_SRC/tests/fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 "$dir/tests/fuzz/fuzz_profile_read" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
   -print_final_stats=1 -dict="$PROFGEN_SRC/tests/fuzz/profile.dict" corpus seeds 2>"$work/log" || {
   tail -60 "$work/log" >&2
