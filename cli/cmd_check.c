@@ -302,14 +302,13 @@ static int run_check(struct check_args *a)
          * additions are checked. */
         if (r == 0 && a->rec.session.baseline) {
                 a->diff.allow_removals = true;
-                if (!a->rec.quiet && a->auto_baseline)
-                        fprintf(stderr,
-                                "profgen: note: %s is this run's baseline (its syscalls run "
-                                "without a stop): only additions are checked; --full checks "
-                                "removals too\n",
-                                a->profile);
-                else if (!a->rec.quiet)
-                        fprintf(stderr, "profgen: note: --baseline: only additions are checked\n");
+                if (!a->rec.quiet)
+                        fprintf(stderr, "profgen: note: %s%s: only additions are checked%s\n",
+                                a->auto_baseline ? a->profile : "--baseline",
+                                a->auto_baseline ? " is this run's baseline (its syscalls run "
+                                                   "without a stop)"
+                                                 : "",
+                                a->auto_baseline ? "; --full checks removals too" : "");
         }
         if (r == 0)
                 r = load_committed(a, &c);

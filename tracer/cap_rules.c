@@ -4,6 +4,7 @@
  * checks reported by the cap_capable tracepoint say nothing about what a workload needs.
  * docs/howto-add-capability-rule.md explains how to add a row; tests/unit/test_cap_rules.c keeps
  * every table sorted and unique and every name known to libseccomp and libcap. */
+#include <fcntl.h>
 #include <linux/capability.h>
 #include <stdlib.h>
 #include <string.h>
@@ -243,6 +244,11 @@ static const struct pg_cap_sockopt sockopts[] = {
     {41, 75, CAP_NET_RAW, 0, 0, "IPV6_TRANSPARENT"},
 };
 
+/* The commands pg_cw_judge_fcntl judges (capwatch_net.c). */
+static const struct pg_cap_stop_values stop_values[] = {
+    {PG_CAP_KIND_FCNTL, 2, {F_SETLEASE, F_SETPIPE_SZ}},
+};
+
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 const struct pg_cap_rule *pg_cap_rules(size_t *ret_n)
@@ -308,5 +314,13 @@ const struct pg_cap_sockopt *pg_cap_sockopt_find(int level, int name)
         for (size_t i = 0; i < N(sockopts); i++)
                 if (sockopts[i].level == level && sockopts[i].name == name)
                         return &sockopts[i];
+        return NULL;
+}
+
+const struct pg_cap_stop_values *pg_cap_stop_values_find(enum pg_cap_kind kind)
+{
+        for (size_t i = 0; i < N(stop_values); i++)
+                if (stop_values[i].kind == kind)
+                        return &stop_values[i];
         return NULL;
 }

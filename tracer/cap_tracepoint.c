@@ -3,6 +3,7 @@
 #include "profgen/cap_tracepoint.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/perf_event.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -167,38 +169,71 @@ int pg_cap_tracepoint_open(pid_t pid, struct pg_cap_tracepoint **ret, struct pg_
         return 0;
 }
 
-static bool is_event_fd(const struct pg_cap_tracepoint *tp, int fd)
+static bool keep_fd(const struct pg_cap_tracepoint *tp, int fd, int also)
 {
+        if (fd == also)
+                return true;
         for (size_t i = 0; i < tp->n_cpus; i++)
                 if (tp->cpus[i].fd == fd)
                         return true;
         return false;
 }
 
-/* The child: every other descriptor closed first, one by one (each release runs before the next
- * call), then exit, which releases the events and waits for the grace period. */
-static _Noreturn void close_in_child(const struct pg_cap_tracepoint *tp)
+/* The closer (a grandchild): every descriptor but the events and the read end of `sync` closed
+ * one by one (each release runs before the next call). It then waits for EOF on `sync`, which
+ * comes once the recorder has dropped its own references, so that its exit is the last release
+ * and the grace period is waited for here. */
+static _Noreturn void close_in_child(const struct pg_cap_tracepoint *tp, int sync)
 {
-        int max = 0;
+        int max = sync;
         for (size_t i = 0; i < tp->n_cpus; i++)
                 max = tp->cpus[i].fd > max ? tp->cpus[i].fd : max;
         for (int fd = 0; fd < max; fd++)
-                if (!is_event_fd(tp, fd))
+                if (!keep_fd(tp, fd, sync))
                         close(fd);
         close_range((unsigned)max + 1, ~0u, 0);
+        char c;
+        while (read(sync, &c, 1) < 0 && errno == EINTR)
+                ;
         _exit(0);
+}
+
+/* Starts the closer through an intermediate child, reaped at once: it is nobody's child of ours,
+ * so no later waitpid(-1) of a trace loop waits for it. Returns the write end of its pipe (to
+ * close after our own references), or -1 when there is none (then we wait for the grace
+ * period ourselves). */
+static int start_closer(const struct pg_cap_tracepoint *tp)
+{
+        int sync[2];
+        if (tp->n_cpus == 0 || pipe2(sync, O_CLOEXEC) < 0)
+                return -1;
+        pid_t mid = fork();
+        if (mid == 0) {
+                if (fork() == 0)
+                        close_in_child(tp, sync[0]);
+                _exit(0);
+        }
+        close(sync[0]);
+        if (mid > 0)
+                waitpid(mid, NULL, 0);
+        else {
+                close(sync[1]);
+                return -1;
+        }
+        return sync[1];
 }
 
 void pg_cap_tracepoint_free(struct pg_cap_tracepoint *tp)
 {
         if (!tp)
                 return;
-        if (tp->n_cpus > 0 && fork() == 0)
-                close_in_child(tp);
+        int closer = start_closer(tp);
         for (size_t i = 0; i < tp->n_cpus; i++) {
                 munmap(tp->cpus[i].map, tp->page * (DATA_PAGES + 1));
                 close(tp->cpus[i].fd);
         }
+        if (closer >= 0)
+                close(closer); /* the closer may go now: it holds the last references */
         free(tp->cpus);
         free(tp);
 }

@@ -4,7 +4,6 @@
  * recording at its exit when it succeeded (a failed call did not rely on a capability). Only the
  * syscalls with a rule ask for an exit stop. */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -251,6 +250,20 @@ static bool judge(struct pg_capwatch *w, struct pg_tracee *t, const struct pg_sy
         return th->n_claims > 0;
 }
 
+/* The thread is now in (or, past, after) syscall `slot`: the one its kernel checks belong to. */
+static void thread_enter(struct pg_cw_thread *th, const struct pg_tracee *t, enum pg_arch arch,
+                         uint32_t slot, bool past)
+{
+        th->active = true;
+        th->past = past;
+        th->pid = t->proc->pid;
+        th->exe = t->proc->exe_id;
+        th->arch = arch;
+        th->slot = slot;
+        th->desc[0] = '\0';
+        th->n_claims = 0;
+}
+
 static bool on_syscall_enter(void *ud, struct pg_tracee *t, const struct pg_syscall *sc)
 {
         struct pg_capwatch *w = ud;
@@ -263,14 +276,7 @@ static bool on_syscall_enter(void *ud, struct pg_tracee *t, const struct pg_sysc
         /* Checks made since this thread's previous stop belong to its previous syscall. */
         if (w->tp)
                 pg_cw_kernel_drain(w);
-        th->active = true;
-        th->past = false;
-        th->pid = t->proc->pid;
-        th->exe = t->proc->exe_id;
-        th->arch = sc->arch;
-        th->slot = sc->slot;
-        th->desc[0] = '\0';
-        th->n_claims = 0;
+        thread_enter(th, t, sc->arch, sc->slot, false);
         bool want_exit = rule ? judge(w, t, sc, rule, th) : false;
         return want_exit ||
                (w->unstopped_rules && pg_syscall_set_has(&w->fence, sc->arch, sc->slot));
@@ -300,13 +306,7 @@ static void adopt(struct pg_capwatch *w, struct pg_tracee *parent, struct pg_tra
         struct pg_cw_thread *th = pg_cw_thread_get(w, child->tid, true);
         if (!pt || !th)
                 return;
-        th->active = true;
-        th->past = true;
-        th->pid = child->proc->pid;
-        th->exe = child->proc->exe_id;
-        th->arch = pt->arch;
-        th->slot = pt->slot;
-        th->desc[0] = '\0';
+        thread_enter(th, child, pt->arch, pt->slot, true);
 }
 
 static void on_spawn(void *ud, struct pg_tracee *parent, struct pg_tracee *child, bool thread)
@@ -385,23 +385,24 @@ static bool runs_unstopped(const struct pg_cap_rule *r)
  * which the thread's checks count as an unstopped syscall's. A privileged check of another
  * capability in an unstopped syscall is still attributed to the thread's previous stop
  * (docs/capabilities.md). */
-/* Rules that need a stop only for a few values of one argument (and no check row). */
+/* Rules that need a stop only for a few values of one argument (pg_cap_stop_values_find). */
 static bool conditional(const struct pg_cap_rule *r)
 {
-        return r->kind == PG_CAP_KIND_FCNTL;
+        return pg_cap_stop_values_find(r->kind) != NULL;
 }
 
-/* fcntl is called constantly (find: 22,000 times), but only two commands can need a capability. */
+/* The conditional rules' syscalls stop only for the values their judge looks at. */
 static void on_stop_when(void *ud, struct pg_stop_conds *conds)
 {
-        static const uint32_t fcntl_cmds[] = {F_SETLEASE, F_SETPIPE_SZ};
         size_t n;
         const struct pg_cap_rule *rules = pg_cap_rules(&n);
         (void)ud;
-        for (size_t i = 0; i < n; i++)
-                if (conditional(&rules[i]))
+        for (size_t i = 0; i < n; i++) {
+                const struct pg_cap_stop_values *sv = pg_cap_stop_values_find(rules[i].kind);
+                if (sv)
                         pg_stop_conds_add(conds, rules[i].syscall, (uint8_t)rules[i].arg,
-                                          fcntl_cmds, 2);
+                                          sv->values, sv->n);
+        }
 }
 
 static void on_must_stop(void *ud, struct pg_syscall_set *set)

@@ -89,8 +89,9 @@ struct pg_capwatch {
          * those syscalls' capabilities, stop at their exit too (see on_must_stop). */
         bool unstopped_rules;
         struct pg_syscall_set fence;
-        uint64_t kernel_unstopped; /* capabilities the kernel saw only as unstopped syscalls' */
-        int probe_fd;              /* the probe's event, kept open until the recording's are */
+        uint64_t kernel_stopped; /* capabilities the kernel saw in a stopped syscall (no rule ran
+                                  * for the others: they cannot be disagreements) */
+        int probe_fd;            /* the probe's event, kept open until the recording's are */
 };
 
 /* Capabilities the kernel's checks of which mean a need whatever the syscall (only the "*" row

@@ -42,8 +42,10 @@ int pg_cw_kernel_start(struct pg_capwatch *w, pid_t pid)
  * stop: under a baseline, a plain capability its stopped syscall's rule cannot claim. */
 static bool maybe_unstopped(const struct pg_capwatch *w, const struct pg_cw_thread *th, int cap)
 {
-        if (!w->unstopped_rules || th->past)
-                return w->unstopped_rules;
+        if (!w->unstopped_rules)
+                return false;
+        if (th->past)
+                return true;
         if (!(PG_CW_PLAIN_CAPS & (1ull << cap)))
                 return false;
         uint16_t i = th->slot < PG_SYSCALL_SLOTS ? w->rule_of[th->arch][th->slot] : 0;
@@ -60,9 +62,8 @@ static void add_evidence(struct pg_capwatch *w, const struct pg_cw_thread *th, i
                 snprintf(later, sizeof(later), "%s, or a syscall after it that ran without a stop",
                          detail);
                 detail = later;
-                w->kernel_unstopped |= 1ull << cap;
         } else {
-                w->kernel_unstopped &= ~(1ull << cap);
+                w->kernel_stopped |= 1ull << cap;
         }
         w->kernel |= 1ull << cap;
         if (!w->kernel_ex[cap])
@@ -90,6 +91,7 @@ static void on_check(void *ud, const struct pg_cap_tp_event *e)
                 w->k_unattributed++; /* before the command's exec, or a thread we never saw stop */
                 return;
         }
+        /* past its stopped syscall: no syscall's own row applies, only the "*" rows */
         const char *name = th->past ? "" : pg_arch_syscall_name(th->arch, th->slot);
         const struct pg_cap_check *k = name ? pg_cap_check_find(name, e->cap) : NULL;
         if (k && e->cap == CAP_SYS_ADMIN && k->policy != PG_CAP_CHECK_AS) {
@@ -155,7 +157,7 @@ static void note_disagreements(struct pg_capwatch *w)
                              "capabilities: %s inferred from %s, but the kernel made no such "
                              "check (a rule may be too broad, or a sysctl differs here)",
                              n, w->inferred_ex[cap] ? w->inferred_ex[cap] : "?");
-                if ((w->kernel & bit) && !(w->inferred & bit) && !(w->kernel_unstopped & bit))
+                if ((w->kernel & bit) && !(w->inferred & bit) && (w->kernel_stopped & bit))
                         note(w,
                              "capabilities: the kernel checked %s in %s, which no rule "
                              "predicts (docs/howto-add-capability-rule.md)",

@@ -248,25 +248,6 @@ static int effective_allowed(struct pg_tracer *tr)
         return 0;
 }
 
-bool pg_stop_conds_add(struct pg_stop_conds *conds, const char *name, uint8_t arg,
-                       const uint32_t *values, uint8_t n_values)
-{
-        if (n_values > PG_STOP_COND_VALUES || arg > 5)
-                return false;
-        for (int a = 0; a < PG_ARCH_COUNT; a++) {
-                uint32_t slot;
-                if (pg_arch_syscall_slot(a, name, &slot) < 0)
-                        continue;
-                if (conds->n == PG_STOP_CONDS)
-                        return false;
-                struct pg_stop_cond *c = &conds->c[conds->n++];
-                *c = (struct pg_stop_cond){
-                    .arch = a, .slot = slot, .arg = arg, .n_values = n_values};
-                memcpy(c->values, values, n_values * sizeof(values[0]));
-        }
-        return true;
-}
-
 static int prepare_filter(struct pg_tracer *tr, struct pg_error **err)
 {
         tr->want_seccomp = tr->opts.mode != PG_TRACE_PTRACE;

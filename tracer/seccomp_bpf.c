@@ -42,6 +42,25 @@ static void emit_ret(struct prog *p, uint32_t action)
         emit(p, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, action));
 }
 
+bool pg_stop_conds_add(struct pg_stop_conds *conds, const char *name, uint8_t arg,
+                       const uint32_t *values, uint8_t n_values)
+{
+        if (n_values > PG_STOP_COND_VALUES || arg > 5)
+                return false;
+        for (int a = 0; a < PG_ARCH_COUNT; a++) {
+                uint32_t slot;
+                if (pg_arch_syscall_slot(a, name, &slot) < 0)
+                        continue;
+                if (conds->n == PG_STOP_CONDS)
+                        return false;
+                struct pg_stop_cond *c = &conds->c[conds->n++];
+                *c = (struct pg_stop_cond){
+                    .arch = a, .slot = slot, .arg = arg, .n_values = n_values};
+                memcpy(c->values, values, n_values * sizeof(values[0]));
+        }
+        return true;
+}
+
 /* Conditions for one audit architecture, by raw number. */
 struct arch_conds {
         size_t n;

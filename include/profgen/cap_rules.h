@@ -139,6 +139,18 @@ struct pg_cap_sockopt {
 const struct pg_cap_sockopt *pg_cap_sockopts(size_t *ret_n);
 const struct pg_cap_sockopt *pg_cap_sockopt_find(int level, int name);
 
+/* Kinds whose judge looks only at the rule's `arg` argument: a call with any other value of it
+ * can need nothing, so under a baseline the syscall stops only for these values (fcntl: leases
+ * and pipe sizes; find makes 22,000 other fcntl calls). */
+#define PG_CAP_STOP_VALUES 4
+struct pg_cap_stop_values {
+        enum pg_cap_kind kind;
+        uint8_t n;
+        uint32_t values[PG_CAP_STOP_VALUES];
+};
+/* NULL when every call of that kind must stop. */
+const struct pg_cap_stop_values *pg_cap_stop_values_find(enum pg_cap_kind kind);
+
 /* ---- models (tracer/cap_rules_model.c) ---- */
 
 #define PG_CAP_NGROUPS 64

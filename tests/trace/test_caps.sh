@@ -13,15 +13,19 @@ W=$(mktemp -d /tmp/pgcaps.XXXXXX); chmod 755 "$W"
 trap 'chattr -a "$W/objs/mine" 2>/dev/null; rm -rf "$W"' EXIT
 D=$W/objs
 fails=0 n=0
+# record_case OUT [RECORD OPTIONS] -- FIXTURE ARGS: mlock wants the 8 MiB default RLIMIT_MEMLOCK,
+# whatever this shell has.
+record_case() {
+  local out=$1; shift
+  (ulimit -l 8192; exec "$PROFGEN" record -q -o "$W/$out.json" "$@") >"$W/$out.out" 2>&1
+}
 printf '| fixture | expected | recorded | source |\n|---|---|---|---|\n'
 while IFS='|' read -r name expect cmd; do
   name=$(echo $name); [ -n "$name" ] || continue
   expect=$(caps_expect "$(echo $expect)"); cmd=$(eval echo "$cmd")
   caps_objects "$D"
   set -- $cmd
-  # mlock: the 8 MiB default RLIMIT_MEMLOCK, whatever this shell has
-  (ulimit -l 8192; exec "$PROFGEN" record -q -o "$W/$name.json" -- "$PROFGEN_FIXTURES/$1" "${@:2}") \
-    >"$W/$name.out" 2>&1
+  record_case "$name" -- "$PROFGEN_FIXTURES/$1" "${@:2}"
   status=$?
   got=$(caps_of "$W/$name.caps")
   n=$((n + 1))
@@ -32,8 +36,7 @@ while IFS='|' read -r name expect cmd; do
     echo "FAIL $name: the kernel's record was not used"; fails=$((fails + 1))
   fi
   caps_objects "$D"
-  (ulimit -l 8192; exec "$PROFGEN" record -q --baseline "$W/$name.json" -o "$W/$name-b.json" -- \
-    "$PROFGEN_FIXTURES/$1" "${@:2}") >"$W/$name-b.out" 2>&1
+  record_case "$name-b" --baseline "$W/$name.json" -- "$PROFGEN_FIXTURES/$1" "${@:2}"
   got_b=$(caps_of "$W/$name-b.caps")
   n=$((n + 1))
   if [ "$got_b" != "$expect" ]; then

@@ -140,6 +140,17 @@ static void small_tables(void **state)
         }
         assert_string_equal(pg_cap_sockopt_find(1, 36)->label, "SO_MARK");
         assert_null(pg_cap_sockopt_find(1, 2));
+        /* a stop condition needs the argument its values are about */
+        const struct pg_cap_rule *rules = pg_cap_rules(&n);
+        for (size_t i = 0; i < n; i++) {
+                const struct pg_cap_stop_values *sv = pg_cap_stop_values_find(rules[i].kind);
+                if (!sv)
+                        continue;
+                assert_true(rules[i].arg >= 0 && rules[i].arg < 6);
+                assert_true(sv->n > 0 && sv->n <= PG_CAP_STOP_VALUES);
+        }
+        assert_int_equal(pg_cap_stop_values_find(PG_CAP_KIND_FCNTL)->n, 2);
+        assert_null(pg_cap_stop_values_find(PG_CAP_KIND_OPEN));
 }
 
 static struct pg_cap_creds creds(uid_t uid, gid_t gid, uint64_t eff)
