@@ -19,6 +19,7 @@ enum {
         OPT_NO_COMPANIONS,
         OPT_TRACING,
         OPT_PIN_CPU,
+        OPT_POLL_US,
         OPT_BASELINE,
         OPT_STACK_DEPTH,
         OPT_NO_STACKS,
@@ -36,6 +37,7 @@ const struct option pg_cli_record_longopts[] = {
     {"no-companions", no_argument, NULL, OPT_NO_COMPANIONS},
     {"tracing", required_argument, NULL, OPT_TRACING},
     {"pin-cpu", no_argument, NULL, OPT_PIN_CPU},
+    {"poll-us", required_argument, NULL, OPT_POLL_US},
     {"baseline", required_argument, NULL, OPT_BASELINE},
     {"stack-depth", required_argument, NULL, OPT_STACK_DEPTH},
     {"no-stacks", no_argument, NULL, OPT_NO_STACKS},
@@ -64,6 +66,9 @@ void pg_cli_record_usage(FILE *f)
               "                           ones no longer used are not\n"
               "      --pin-cpu            run profgen and the workload on one CPU (cheaper stops,\n"
               "                           no parallelism for the workload)\n"
+              "      --poll-us N          poll up to N microseconds for the next stop before\n"
+              "                           sleeping, in a steady stream of syscalls (default 50,\n"
+              "                           0 = always sleep; never with one CPU)\n"
               "      --stack-depth N      frames per call stack (default 16, 0 = none); record\n"
               "                           takes stacks only when --trace saves them\n"
               "      --no-stacks          no call stacks (--stack-depth 0)\n"
@@ -205,6 +210,9 @@ int pg_cli_record_option(struct pg_cli_record *o, int opt, const char *arg)
                 break;
         case OPT_PIN_CPU:
                 o->session.pin_cpu = true;
+                break;
+        case OPT_POLL_US:
+                r = parse_uint("--poll-us", arg, PG_TRACER_MAX_POLL_US, &o->session.poll_us);
                 break;
         case OPT_NO_COMPANIONS:
                 o->gen.no_companions = true;

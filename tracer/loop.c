@@ -137,14 +137,16 @@ static enum pg_event classify(int status)
         }
 }
 
-static struct pg_stop next_event(void)
+static struct pg_stop next_event(struct pg_tracer *tr)
 {
         struct pg_stop s = {0};
-        s.tid = waitpid(-1, &s.status, __WALL);
+        s.tid = pg_waiter_wait(&tr->waiter, &s.status);
         if (s.tid < 0)
                 s.ev = errno == EINTR ? PG_EV_INTERRUPTED : PG_EV_DONE;
         else
                 s.ev = classify(s.status);
+        if (s.ev == PG_EV_GONE || s.ev == PG_EV_CLONE || s.ev == PG_EV_EXEC)
+                pg_waiter_process_event(&tr->waiter);
         return s;
 }
 
@@ -318,13 +320,17 @@ int pg_tracer_run(struct pg_tracer *tr, char *const *argv, int *ret_status, stru
         if (r < 0)
                 return r;
         install_forwarding(tr, saved);
+        /* After the spawn (the workload must not inherit a blocked SIGCHLD) and after pinning (a
+         * tracer that shares its one CPU with the workload must not poll). */
+        pg_waiter_init(&tr->waiter, tr->opts.poll_us);
         r = seize(tr, err);
         if (r == 0) {
                 struct pg_stop s;
                 do
-                        s = next_event();
+                        s = next_event(tr);
                 while (dispatch(tr, &s));
         }
+        pg_waiter_done(&tr->waiter);
         restore_forwarding(saved);
         for (size_t i = 0; i < tr->n_obs; i++)
                 if (tr->obs[i].finish)

@@ -14,6 +14,7 @@ void pg_session_opts_init(struct pg_session_opts *o)
         memset(o, 0, sizeof(*o));
         o->mode = PG_TRACE_AUTO;
         o->stack_depth = PG_UNWIND_DEFAULT_DEPTH;
+        o->poll_us = PG_TRACER_DEFAULT_POLL_US;
 }
 
 /* The unwinder goes after the recorder: it recognises a first occurrence by the count the
@@ -42,6 +43,7 @@ int pg_session_record(char *const *argv, const struct pg_session_opts *opts,
             .mode = opts->mode,
             .allowed = opts->baseline,
             .pin_cpu = opts->pin_cpu,
+            .poll_us = opts->poll_us,
             .forward_signals = true,
         };
         int r = pg_recording_new(&rec);

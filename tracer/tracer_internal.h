@@ -3,12 +3,28 @@
 #pragma once
 
 #include <linux/filter.h>
+#include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "profgen/tracer.h"
 
 struct pg_tracee_table;
+
+/* tracer/wait.c: waitpid(-1) that polls briefly before sleeping, in a steady stream of stops */
+struct pg_waiter {
+        int64_t spin_ns;     /* how long one poll lasts; 0: never poll */
+        int64_t quiet_until; /* no polling before (CLOCK_MONOTONIC ns): a process event was near */
+        unsigned skip;       /* waits left that sleep at once after a poll timed out */
+        unsigned backoff;    /* the next skip */
+        sigset_t chld, saved_mask; /* SIGCHLD is blocked while polling is possible */
+};
+void pg_waiter_init(struct pg_waiter *w, unsigned poll_us);
+pid_t pg_waiter_wait(struct pg_waiter *w, int *status);
+/* A process or thread was created, exec'd or ended: no polling for a while. */
+void pg_waiter_process_event(struct pg_waiter *w);
+void pg_waiter_done(struct pg_waiter *w);
 
 enum {
         PG_TRACEE_NEW = 1u << 0,       /* waiting for its first (attach) stop */
@@ -20,6 +36,7 @@ struct pg_tracer {
         struct pg_observer *obs;
         size_t n_obs;
         struct pg_tracee_table *tab;
+        struct pg_waiter waiter;
         struct sock_fprog prog;
         struct pg_syscall_set *allowed; /* opts.allowed minus the observers' must_stop sets */
         struct pg_stop_conds conds;     /* of allowed syscalls: stop for some argument values */

@@ -16,6 +16,7 @@ struct pg_session_opts {
         /* Syscalls that need no stop (from a committed profile: --baseline); NULL for none. */
         const struct pg_syscall_set *baseline;
         bool pin_cpu;
+        unsigned poll_us; /* see pg_tracer_opts (default PG_TRACER_DEFAULT_POLL_US) */
         /* Call stacks (tracer/unwind.c): frames per stack, 0 for none (default
          * PG_UNWIND_DEFAULT_DEPTH); stack_samples more per syscall beyond the first. */
         unsigned stack_depth;

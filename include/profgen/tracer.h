@@ -104,12 +104,18 @@ enum pg_trace_mode {
         PG_TRACE_PTRACE,  /* PTRACE_SYSCALL: two stops per syscall, no filter in the workload */
 };
 
+#define PG_TRACER_DEFAULT_POLL_US 50
+#define PG_TRACER_MAX_POLL_US     10000
+
 struct pg_tracer_opts {
         enum pg_trace_mode mode;
         /* Syscalls that may run without a stop (seccomp mode only): a committed profile's set
          * minus what observers must still see. NULL: stop on everything. */
         const struct pg_syscall_set *allowed;
-        bool pin_cpu;           /* run tracer and tracee on one CPU when it helps */
+        bool pin_cpu; /* run tracer and tracee on one CPU when it helps */
+        /* Poll this long for the next stop before sleeping, in a steady stream of syscall stops
+         * (tracer/wait.c); 0: always sleep. Never polls with a single usable CPU. */
+        unsigned poll_us;
         bool exit_with_command; /* stop tracing when the command exits (leftovers are detached) */
         bool forward_signals;   /* SIGINT/SIGTERM/SIGHUP to profgen go to the command (default) */
 };
