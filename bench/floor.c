@@ -135,16 +135,28 @@ static double now_us(void)
 }
 
 /* waitpid that first polls for up to spin_us: a tracer that stays on its CPU is woken without an
- * interrupt to a halted (virtual) CPU, at the price of burning that CPU while it polls. */
+ * interrupt to a halted (virtual) CPU, at the price of burning that CPU while it polls. Polls the
+ * way profgen does (tracer/wait.c): SIGCHLD is blocked, every stop leaves it pending, sigpending
+ * reads only the tracer's own state; the notice is consumed before waitpid looks. Unlike profgen
+ * it polls at every wait, also around fork and exec. */
 static pid_t wait_any(int *st, double spin_us)
 {
         if (spin_us > 0) {
+                static const struct timespec zero = {0};
+                sigset_t chld, pending;
+                sigemptyset(&chld);
+                sigaddset(&chld, SIGCHLD);
                 double end = now_us() + spin_us;
-                do {
+                for (bool timed_out = false; !timed_out;) {
+                        sigtimedwait(&chld, NULL, &zero);
                         pid_t pid = waitpid(-1, st, __WALL | WNOHANG);
                         if (pid != 0)
                                 return pid;
-                } while (now_us() < end);
+                        do {
+                                timed_out = now_us() >= end;
+                                sigpending(&pending);
+                        } while (!timed_out && !sigismember(&pending, SIGCHLD));
+                }
         }
         return waitpid(-1, st, __WALL);
 }
@@ -384,6 +396,12 @@ int main(int argc, char **argv)
         }
         bit_set(f.known, (size_t)pid);
         f.processes = 1;
+        if (spin_us > 0) { /* after the fork: the command must not inherit the mask */
+                sigset_t chld;
+                sigemptyset(&chld);
+                sigaddset(&chld, SIGCHLD);
+                sigprocmask(SIG_BLOCK, &chld, NULL);
+        }
         resume(pid, 0);
 
         int status = trace_loop(&f, pid, spin_us);

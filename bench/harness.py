@@ -129,6 +129,7 @@ def variants(a: argparse.Namespace, bindir: Path) -> list[Variant]:
     has_strace = shutil.which("strace") is not None
     has_baseline = profgen_supports(pg, "--baseline")
     has_pin = profgen_supports(pg, "--pin-cpu")
+    has_poll = profgen_supports(pg, "--poll-us")
     vs = [
         Variant("native", "the workload alone", []),
         Variant("profgen", "profgen record", [pg, "record", "-o", "{out}", "--"],
@@ -140,14 +141,17 @@ def variants(a: argparse.Namespace, bindir: Path) -> list[Variant]:
         Variant("profgen-pin", "profgen record --pin-cpu (profgen and workload on one CPU)",
                 [pg, "record", "--pin-cpu", "-o", "{out}", "--"], writes_profile=True,
                 available=has_pin, why_not="`profgen record --help` does not mention --pin-cpu"),
+        Variant("profgen-nopoll", "profgen record --poll-us 0 (sleep for every stop, no polling)",
+                [pg, "record", "--poll-us", "0", "-o", "{out}", "--"], writes_profile=True,
+                available=has_poll, why_not="`profgen record --help` does not mention --poll-us"),
         Variant("floor", "bench/floor.c, minimal one-stop SECCOMP_RET_TRACE loop", [floor, "--"]),
         Variant("floor-pin", "floor, tracer and workload pinned to one CPU",
                 [floor, "--pin=same", "--"]),
         Variant("floor-split", "floor, tracer and workload pinned to two different CPUs",
                 [floor, "--pin=split", "--"], available=(os.cpu_count() or 1) > 1,
                 why_not="one CPU", default=False),
-        Variant("floor-spin", "floor, polling waitpid for 50 us before blocking (experiment)",
-                [floor, "--spin=50", "--"], default=False),
+        Variant("floor-spin", "floor, polling 50 us for the next stop before sleeping (as profgen "
+                "does, but at every wait)", [floor, "--spin=50", "--"]),
         Variant("floor-events", "floor without a filter: only fork/clone/exec stops (the bound "
                 "for --baseline)", [floor, "--events-only", "--"]),
         Variant("floor-pintracer", "floor, only the tracer pinned (experiment)",

@@ -11,7 +11,7 @@
 #          (CI runs this to prove the harness works; its numbers mean nothing).
 # --extra pin=--pin-cpu adds `profgen record --pin-cpu` as variant profgen-pin (any options).
 # --settle 30 waits up to 30 s before each repetition for an idle machine (shared machines).
-# --variants floor-spin runs the non-default waitpid-polling experiment.
+# --variants floor-split runs the non-default cross-CPU experiment.
 # --profgen defaults to build/profgen in the repository. --out writes the Markdown report there
 # too (the full run writes docs/benchmarks-results.md). Every individual run is kept in
 # $BENCH_BUILD/last-{quick,full}.json (not committed).

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <linux/perf_event.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -18,7 +19,8 @@
 #include "profgen/cleanup.h"
 #include "profgen/fileio.h"
 
-#define DATA_PAGES 64 /* per CPU: about 3600 events between two drains */
+#define DATA_PAGES 64 /* per CPU: about 2000 events between two drains */
+#define MAX_FRAMES 8  /* kernel frames per event: enough for the "vm enough memory" signature */
 
 static const char *const event_dirs[] = {
     "/sys/kernel/tracing/events/capability/cap_capable",
@@ -38,6 +40,7 @@ struct cpu_buf {
 
 struct pg_cap_tracepoint {
         struct layout lay;
+        struct pg_cap_vm_sig sig;
         size_t n_cpus;
         struct cpu_buf *cpus;
         size_t page, data_size;
@@ -91,14 +94,78 @@ static int perf_open(const struct layout *lay, pid_t pid, int cpu, bool inherit)
         a.type = PERF_TYPE_TRACEPOINT;
         a.config = (uint64_t)lay->id;
         a.sample_period = 1;
-        a.sample_type = PERF_SAMPLE_TID | PERF_SAMPLE_TIME | PERF_SAMPLE_RAW;
+        a.sample_type =
+            PERF_SAMPLE_TID | PERF_SAMPLE_TIME | PERF_SAMPLE_CALLCHAIN | PERF_SAMPLE_RAW;
+        a.exclude_callchain_user = 1;
+        a.sample_max_stack = MAX_FRAMES;
         a.inherit = inherit;
         a.use_clockid = 1;
         a.clockid = CLOCK_MONOTONIC;
         return (int)syscall(SYS_perf_event_open, &a, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
 }
 
-int pg_cap_tracepoint_probe(int *ret_fd, struct pg_error **err)
+static size_t drain_cpu(struct pg_cap_tracepoint *tp, struct cpu_buf *cb, pg_cap_tp_fn fn,
+                        void *ud);
+
+struct chains {
+        size_t n;
+        uint64_t ip[2][MAX_FRAMES + 1];
+        size_t len[2];
+};
+
+/* Keeps the first CAP_SYS_ADMIN chain and the last one that differs from it. */
+static void keep_chain(void *ud, const struct pg_cap_tp_event *e)
+{
+        struct chains *c = ud;
+        if (e->cap != CAP_SYS_ADMIN)
+                return;
+        size_t i = c->n == 0 ? 0 : 1;
+        if (i == 1 && e->n_kips == c->len[0] &&
+            memcmp(e->kips, c->ip[0], e->n_kips * sizeof(e->kips[0])) == 0)
+                return;
+        memcpy(c->ip[i], e->kips, e->n_kips * sizeof(e->kips[0]));
+        c->len[i] = e->n_kips;
+        c->n = i + 1;
+}
+
+/* Makes the "vm enough memory" check twice, through mmap (a private writable mapping is charged)
+ * and mprotect (a private read-only mapping made writable is charged then), and keeps the frames
+ * the two kernel call chains share. At least two frames, and the chains must part below them:
+ * the shared frames are then the check and its caller, the accounting hook, and nothing from a
+ * syscall; anything less and no signature is learned (no event is marked). */
+static void learn_vm_sig(const struct layout *lay, int fd, struct pg_cap_vm_sig *sig)
+{
+        struct pg_cap_tracepoint tp = {.lay = *lay};
+        struct cpu_buf cb = {.fd = fd};
+        struct chains c = {0};
+        tp.page = (size_t)sysconf(_SC_PAGESIZE);
+        tp.data_size = tp.page * 2;
+        sig->n = 0;
+        cb.map = mmap(NULL, tp.page * 3, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+        if (cb.map == MAP_FAILED)
+                return;
+        void *a = mmap(NULL, tp.page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        void *b = mmap(NULL, tp.page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (b != MAP_FAILED)
+                mprotect(b, tp.page, PROT_READ | PROT_WRITE);
+        if (a != MAP_FAILED)
+                munmap(a, tp.page);
+        if (b != MAP_FAILED)
+                munmap(b, tp.page);
+        drain_cpu(&tp, &cb, keep_chain, &c);
+        munmap(cb.map, tp.page * 3);
+        if (c.n < 2)
+                return;
+        size_t k = 0;
+        while (k < c.len[0] && k < c.len[1] && c.ip[0][k] == c.ip[1][k])
+                k++;
+        if (k < 2 || k == c.len[0] || k == c.len[1])
+                return;
+        sig->n = k < PG_CAP_VM_SIG_MAX ? k : PG_CAP_VM_SIG_MAX;
+        memcpy(sig->ip, c.ip[0], sig->n * sizeof(sig->ip[0]));
+}
+
+int pg_cap_tracepoint_probe(int *ret_fd, struct pg_cap_vm_sig *ret_sig, struct pg_error **err)
 {
         struct layout lay;
         int r = read_layout(&lay, err);
@@ -110,6 +177,8 @@ int pg_cap_tracepoint_probe(int *ret_fd, struct pg_error **err)
                                     "cannot read the cap_capable tracepoint: %s (needs root or "
                                     "CAP_PERFMON)",
                                     strerror(errno));
+        if (ret_sig)
+                learn_vm_sig(&lay, fd, ret_sig);
         if (ret_fd)
                 *ret_fd = fd;
         else
@@ -139,11 +208,14 @@ static void tp_freep(struct pg_cap_tracepoint **tp)
         pg_cap_tracepoint_free(*tp);
 }
 
-int pg_cap_tracepoint_open(pid_t pid, struct pg_cap_tracepoint **ret, struct pg_error **err)
+int pg_cap_tracepoint_open(pid_t pid, const struct pg_cap_vm_sig *sig,
+                           struct pg_cap_tracepoint **ret, struct pg_error **err)
 {
         _cleanup_(tp_freep) struct pg_cap_tracepoint *tp = calloc(1, sizeof(*tp));
         if (!tp)
                 return pg_error_set(err, -ENOMEM, "out of memory");
+        if (sig)
+                tp->sig = *sig;
         int r = read_layout(&tp->lay, err);
         if (r < 0)
                 return r;
@@ -238,20 +310,39 @@ void pg_cap_tracepoint_free(struct pg_cap_tracepoint *tp)
         free(tp);
 }
 
+/* PERF_SAMPLE_TID | TIME | CALLCHAIN | RAW: u32 pid, tid; u64 time; u64 nr, ips[nr]; u32 size;
+ * u8 raw[size]. The chain is PERF_CONTEXT_KERNEL and then the kernel's frames, innermost first. */
 static void parse_sample(const struct pg_cap_tracepoint *tp, const uint8_t *rec, size_t len,
                          pg_cap_tp_fn fn, void *ud)
 {
-        /* PERF_SAMPLE_TID | TIME | RAW: u32 pid, tid; u64 time; u32 size; u8 raw[size] */
         const uint8_t *p = rec + sizeof(struct perf_event_header);
+        const uint8_t *end = rec + len;
         struct pg_cap_tp_event e = {0};
         uint32_t ids[2], raw_size;
-        if (len < sizeof(struct perf_event_header) + 20)
+        uint64_t nr, ips[MAX_FRAMES + 1];
+        if (end - p < 24)
                 return;
         memcpy(ids, p, 8);
         memcpy(&e.time, p + 8, 8);
-        memcpy(&raw_size, p + 16, 4);
-        const uint8_t *raw = p + 20;
-        if ((size_t)(raw - rec) + raw_size > len || (size_t)tp->lay.ret + 4 > raw_size ||
+        memcpy(&nr, p + 16, 8);
+        p += 24;
+        if (nr > (uint64_t)(end - p) / 8 || (uint64_t)(end - p) - nr * 8 < 4)
+                return;
+        size_t n_kips = 0;
+        for (uint64_t i = 0; i < nr; i++) {
+                uint64_t ip;
+                memcpy(&ip, p + i * 8, 8);
+                if (ip >= (uint64_t)PERF_CONTEXT_MAX) {
+                        if (ip != (uint64_t)PERF_CONTEXT_KERNEL)
+                                break;
+                } else if (n_kips < sizeof(ips) / sizeof(ips[0])) {
+                        ips[n_kips++] = ip;
+                }
+        }
+        p += nr * 8;
+        memcpy(&raw_size, p, 4);
+        const uint8_t *raw = p + 4;
+        if ((size_t)(end - raw) < raw_size || (size_t)tp->lay.ret + 4 > raw_size ||
             (size_t)tp->lay.cap + 4 > raw_size || (size_t)tp->lay.cred + 8 > raw_size)
                 return;
         e.pid = (pid_t)ids[0];
@@ -259,6 +350,10 @@ static void parse_sample(const struct pg_cap_tracepoint *tp, const uint8_t *rec,
         memcpy(&e.cred, raw + tp->lay.cred, 8);
         memcpy(&e.cap, raw + tp->lay.cap, 4);
         memcpy(&e.ret, raw + tp->lay.ret, 4);
+        e.kips = ips;
+        e.n_kips = n_kips;
+        e.vm_probe = e.cap == CAP_SYS_ADMIN && tp->sig.n > 0 && n_kips >= tp->sig.n &&
+                     memcmp(ips, tp->sig.ip, tp->sig.n * sizeof(ips[0])) == 0;
         fn(ud, &e);
 }
 

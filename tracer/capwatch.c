@@ -463,7 +463,7 @@ int pg_capwatch_new(struct pg_recording *rec, enum pg_caps_source source, struct
         index_rules(w);
         if (source != PG_CAPS_SOURCE_INFERENCE) {
                 _cleanup_error_ struct pg_error *perr = NULL;
-                int r = pg_cap_tracepoint_probe(&w->probe_fd, &perr);
+                int r = pg_cap_tracepoint_probe(&w->probe_fd, &w->vm_sig, &perr);
                 if (r < 0 && source == PG_CAPS_SOURCE_KERNEL)
                         return pg_error_set(err, r, "--caps-source kernel: %s",
                                             perr ? perr->message : strerror(-r));

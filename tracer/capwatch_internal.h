@@ -92,6 +92,7 @@ struct pg_capwatch {
         uint64_t kernel_stopped; /* capabilities the kernel saw in a stopped syscall (no rule ran
                                   * for the others: they cannot be disagreements) */
         int probe_fd;            /* the probe's event, kept open until the recording's are */
+        struct pg_cap_vm_sig vm_sig; /* learned by the probe */
 };
 
 /* Capabilities the kernel's checks of which mean a need whatever the syscall (only the "*" row

@@ -23,7 +23,7 @@
 int pg_cw_kernel_start(struct pg_capwatch *w, pid_t pid)
 {
         _cleanup_error_ struct pg_error *err = NULL;
-        int r = pg_cap_tracepoint_open(pid, &w->tp, &err);
+        int r = pg_cap_tracepoint_open(pid, &w->vm_sig, &w->tp, &err);
         if (w->probe_fd >= 0) {
                 close(w->probe_fd); /* not the last event on the tracepoint now: cheap */
                 w->probe_fd = -1;
@@ -92,6 +92,13 @@ static void on_check(void *ud, const struct pg_cap_tp_event *e)
                 return;
         }
         /* past its stopped syscall: no syscall's own row applies, only the "*" rows */
+        if (e->vm_probe) {
+                /* whatever the thread's last syscall was: a page fault may have grown the stack */
+                th->own_cred = e->cred;
+                th->own_cred_known = true;
+                w->k_ignored++;
+                return;
+        }
         const char *name = th->past ? "" : pg_arch_syscall_name(th->arch, th->slot);
         const struct pg_cap_check *k = name ? pg_cap_check_find(name, e->cap) : NULL;
         if (k && e->cap == CAP_SYS_ADMIN && k->policy != PG_CAP_CHECK_AS) {

@@ -57,6 +57,7 @@ open-by-handle  | CAP_DAC_READ_SEARCH                | cap_handle $D/mine
 bounding-drop   | CAP_SETPCAP                        | cap_setpcap
 raise-nofile    | @resource                          | cap_rlimit
 none            | -                                  | cap_none $D
+stack-growth    | -                                  | cap_stack 6
 '
 
 # caps_objects DIR: the files and directories the cases act on, made fresh (root only).
