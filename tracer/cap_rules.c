@@ -5,6 +5,7 @@
  * docs/howto-add-capability-rule.md explains how to add a row; tests/unit/test_cap_rules.c keeps
  * every table sorted and unique and every name known to libseccomp and libcap. */
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <linux/capability.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,9 +176,14 @@ static const struct pg_cap_rule rules[] = {
 
 #define K(name, cap, policy, as, why)                                                              \
         {                                                                                          \
-                name, CAP_##cap, PG_CAP_CHECK_##policy, as, why                                    \
+                name, CAP_##cap, PG_CAP_CHECK_##policy, as, why, false                             \
         }
 #define VM_PROBE "the \"vm enough memory\" probe: overcommit accounting only"
+#define KVM(name)                                                                                  \
+        {                                                                                          \
+                name, CAP_SYS_ADMIN, PG_CAP_CHECK_IGNORE, -1, VM_PROBE, true                       \
+        }
+#define MAP_LOCKED_FIRST "MAP_LOCKED asks before it compares with RLIMIT_MEMLOCK: the rule compares"
 #define FSETID_CHMOD                                                                               \
         "asked on every chmod by a caller outside the file's group; matters only when the new "    \
         "mode has the set-group-ID bit"
@@ -190,25 +196,27 @@ static const struct pg_cap_check checks[] = {
     K("bpf", PERFMON, DEFER, -1,
       "asked for every map and program: without it only Spectre mitigations differ, except for "
       "tracing programs (the rule decides)"),
-    K("brk", SYS_ADMIN, IGNORE, -1, VM_PROBE),
+    KVM("brk"),
     K("chmod", FSETID, DEFER, -1, FSETID_CHMOD),
     K("clone", SYS_ADMIN, DEFER, -1, VM_PROBE " (fork), unless it creates namespaces"),
     K("clone3", SYS_ADMIN, DEFER, -1, VM_PROBE " (fork), unless it creates namespaces"),
-    K("execve", SYS_ADMIN, IGNORE, -1, VM_PROBE),
-    K("execveat", SYS_ADMIN, IGNORE, -1, VM_PROBE),
+    KVM("execve"),
+    KVM("execveat"),
     K("fchmod", FSETID, DEFER, -1, FSETID_CHMOD),
     K("fchmodat", FSETID, DEFER, -1, FSETID_CHMOD),
-    K("fork", SYS_ADMIN, IGNORE, -1, VM_PROBE),
+    KVM("fork"),
     K("futimesat", FOWNER, DEFER, -1, "checked before the write permission it can replace"),
     K("io_uring_setup", IPC_LOCK, IGNORE, -1, "decides only whether the rings count as locked"),
     K("ioprio_set", SYS_ADMIN, AS, CAP_SYS_NICE,
       "the real-time I/O class takes SYS_ADMIN or SYS_NICE; the kernel asks SYS_ADMIN first"),
-    K("mmap", SYS_ADMIN, IGNORE, -1, VM_PROBE),
-    K("mmap2", SYS_ADMIN, IGNORE, -1, VM_PROBE),
-    K("mprotect", SYS_ADMIN, IGNORE, -1, VM_PROBE),
-    K("mremap", SYS_ADMIN, IGNORE, -1, VM_PROBE),
+    K("mmap", IPC_LOCK, DEFER, -1, MAP_LOCKED_FIRST),
+    KVM("mmap"),
+    K("mmap2", IPC_LOCK, DEFER, -1, MAP_LOCKED_FIRST),
+    KVM("mmap2"),
+    KVM("mprotect"),
+    KVM("mremap"),
     K("open_by_handle_at", DAC_READ_SEARCH, KEEP, -1, "no other capability opens by handle"),
-    K("pkey_mprotect", SYS_ADMIN, IGNORE, -1, VM_PROBE),
+    KVM("pkey_mprotect"),
     K("sched_setattr", SYS_NICE, DEFER, -1, "checked before the unprivileged path"),
     K("sched_setparam", SYS_NICE, DEFER, -1, "checked before the unprivileged path"),
     K("sched_setscheduler", SYS_NICE, DEFER, -1, "checked before the unprivileged path"),
@@ -216,11 +224,11 @@ static const struct pg_cap_check checks[] = {
     K("setgid32", SETGID, DEFER, -1, "checked before the unprivileged path (real or saved gid)"),
     K("setuid", SETUID, DEFER, -1, "checked before the unprivileged path (real or saved uid)"),
     K("setuid32", SETUID, DEFER, -1, "checked before the unprivileged path (real or saved uid)"),
-    K("shmget", SYS_ADMIN, IGNORE, -1, VM_PROBE),
+    KVM("shmget"),
     K("utime", FOWNER, DEFER, -1, "checked before the write permission it can replace"),
     K("utimensat", FOWNER, DEFER, -1, "checked before the write permission it can replace"),
     K("utimes", FOWNER, DEFER, -1, "checked before the write permission it can replace"),
-    K("vfork", SYS_ADMIN, IGNORE, -1, VM_PROBE),
+    KVM("vfork"),
 };
 
 static const struct pg_cap_ioctl ioctls[] = {
@@ -244,9 +252,11 @@ static const struct pg_cap_sockopt sockopts[] = {
     {41, 75, CAP_NET_RAW, 0, 0, "IPV6_TRANSPARENT"},
 };
 
-/* The commands pg_cw_judge_fcntl judges (capwatch_net.c). */
+/* The commands pg_cw_judge_fcntl judges (capwatch_net.c); the flag pg_cw_judge_mmap looks for
+ * (capwatch_sys.c). */
 static const struct pg_cap_stop_values stop_values[] = {
-    {PG_CAP_KIND_FCNTL, 2, {F_SETLEASE, F_SETPIPE_SZ}},
+    {PG_CAP_KIND_FCNTL, 1, 2, {F_SETLEASE, F_SETPIPE_SZ}, 0},
+    {PG_CAP_KIND_MMAP, 3, 0, {0}, MAP_LOCKED},
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))

@@ -357,12 +357,28 @@ static void add_everywhere(struct pg_syscall_set *set, const char *name)
         }
 }
 
-static bool has_check_row(const char *syscall)
+/* A row the kernel's record needs: not the vm probe's where the call chain tells it apart. */
+static bool needed_row(const struct pg_capwatch *w, const struct pg_cap_check *k)
+{
+        return !(k->vm_probe && w->vm_sig.n > 0);
+}
+
+/* A row of a capability a conditional rule judges: the kernel asks for it only in the calls the
+ * rule's condition stops anyway (mmap asks IPC_LOCK for MAP_LOCKED only; with mlockall's
+ * MCL_FUTURE in force every mapping is locked, and an unstopped mmap's check is then taken for the
+ * previous stop's). */
+static bool covered_by_condition(const struct pg_cap_check *k)
+{
+        const struct pg_cap_rule *r = pg_cap_rule_find(k->syscall);
+        return r && pg_cap_stop_values_find(r->kind) && (r->caps & (1ull << k->cap));
+}
+
+static bool has_check_row(const struct pg_capwatch *w, const char *syscall)
 {
         size_t n;
         const struct pg_cap_check *checks = pg_cap_checks(&n);
         for (size_t i = 0; i < n; i++)
-                if (strcmp(checks[i].syscall, syscall) == 0)
+                if (strcmp(checks[i].syscall, syscall) == 0 && needed_row(w, &checks[i]))
                         return true;
         return false;
 }
@@ -371,10 +387,10 @@ static bool has_check_row(const char *syscall)
  * DAC_READ_SEARCH, FOWNER: any syscall's check of them is a need) and whose syscall has no check
  * row of its own needs no stop: the kernel reports the check whichever syscall made it. These are
  * the file syscalls (open, access, chdir, mkdir, unlink, ...), the hot ones of most workloads. */
-static bool runs_unstopped(const struct pg_cap_rule *r)
+static bool runs_unstopped(const struct pg_capwatch *w, const struct pg_cap_rule *r)
 {
         return (r->caps & ~PG_CW_PLAIN_CAPS) == 0 && !(r->flags & PG_CAP_RULE_CREDS) &&
-               !has_check_row(r->syscall);
+               !has_check_row(w, r->syscall);
 }
 
 /* Under a baseline (syscalls that run without a stop) the rules still need their syscalls, and
@@ -400,8 +416,8 @@ static void on_stop_when(void *ud, struct pg_stop_conds *conds)
         for (size_t i = 0; i < n; i++) {
                 const struct pg_cap_stop_values *sv = pg_cap_stop_values_find(rules[i].kind);
                 if (sv)
-                        pg_stop_conds_add(conds, rules[i].syscall, (uint8_t)rules[i].arg,
-                                          sv->values, sv->n);
+                        pg_stop_conds_add(conds, rules[i].syscall, (uint8_t)sv->arg, sv->values,
+                                          sv->n, sv->mask);
         }
 }
 
@@ -413,12 +429,14 @@ static void on_must_stop(void *ud, struct pg_syscall_set *set)
         const struct pg_cap_rule *rules = pg_cap_rules(&n);
         w->unstopped_rules = kernel;
         for (size_t i = 0; i < n; i++)
-                if ((!kernel || !runs_unstopped(&rules[i])) && !conditional(&rules[i]))
+                if ((!kernel || !runs_unstopped(w, &rules[i])) && !conditional(&rules[i]))
                         add_everywhere(set, rules[i].syscall);
         if (!kernel)
                 return;
         const struct pg_cap_check *checks = pg_cap_checks(&n);
         for (size_t i = 0; i < n; i++) {
+                if (!needed_row(w, &checks[i]) || covered_by_condition(&checks[i]))
+                        continue;
                 add_everywhere(set, checks[i].syscall);
                 if (checks[i].policy == PG_CAP_CHECK_DEFER &&
                     (PG_CW_PLAIN_CAPS & (1ull << checks[i].cap)))

@@ -43,7 +43,7 @@ static void emit_ret(struct prog *p, uint32_t action)
 }
 
 bool pg_stop_conds_add(struct pg_stop_conds *conds, const char *name, uint8_t arg,
-                       const uint32_t *values, uint8_t n_values)
+                       const uint32_t *values, uint8_t n_values, uint32_t mask)
 {
         if (n_values > PG_STOP_COND_VALUES || arg > 5)
                 return false;
@@ -55,7 +55,7 @@ bool pg_stop_conds_add(struct pg_stop_conds *conds, const char *name, uint8_t ar
                         return false;
                 struct pg_stop_cond *c = &conds->c[conds->n++];
                 *c = (struct pg_stop_cond){
-                    .arch = a, .slot = slot, .arg = arg, .n_values = n_values};
+                    .arch = a, .slot = slot, .arg = arg, .n_values = n_values, .mask = mask};
                 memcpy(c->values, values, n_values * sizeof(values[0]));
         }
         return true;
@@ -76,8 +76,9 @@ static const struct pg_stop_cond *cond_of(const struct arch_conds *ac, uint32_t 
         return NULL;
 }
 
-/* nr matched: ALLOW, or for a conditional syscall TRACE when its argument has a listed value.
- * A conditional entry is n + 4 instructions; the non-matching path jumps over the rest. */
+/* nr matched: ALLOW, or for a conditional syscall TRACE when its argument has a listed value or
+ * a bit of the mask. A conditional entry is n + m + 4 instructions (m: 1 with a mask); the
+ * non-matching path jumps over the rest. */
 static void emit_entry(struct prog *p, uint32_t nr, const struct pg_stop_cond *c)
 {
         if (!c) {
@@ -85,11 +86,15 @@ static void emit_entry(struct prog *p, uint32_t nr, const struct pg_stop_cond *c
                 emit_ret(p, SECCOMP_RET_ALLOW);
                 return;
         }
-        uint8_t n = c->n_values;
-        emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, nr, 0, (uint8_t)(n + 3)));
+        uint8_t n = c->n_values, m = c->mask ? 1 : 0;
+        emit(p,
+             (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, nr, 0, (uint8_t)(n + m + 3)));
         /* the low 32 bits of the argument (little-endian hosts; profgen runs on x86-64) */
         emit(p, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
                                              offsetof(struct seccomp_data, args) + 8u * c->arg));
+        if (m)
+                emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, c->mask,
+                                                     (uint8_t)(n + 1), 0));
         for (uint8_t k = 0; k < n; k++)
                 emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, c->values[k],
                                                      (uint8_t)(n - k), 0));

@@ -115,6 +115,9 @@ struct pg_cap_check {
         enum pg_cap_check_policy policy;
         int as; /* PG_CAP_CHECK_AS: the capability to recommend instead */
         const char *why;
+        /* The row is the "vm enough memory" probe and nothing else: where the probe is known by
+         * its call chain (pg_cap_tp_event.vm_probe) the row is not needed, nor a stop for it. */
+        bool vm_probe;
 };
 
 const struct pg_cap_check *pg_cap_checks(size_t *ret_n);
@@ -139,14 +142,16 @@ struct pg_cap_sockopt {
 const struct pg_cap_sockopt *pg_cap_sockopts(size_t *ret_n);
 const struct pg_cap_sockopt *pg_cap_sockopt_find(int level, int name);
 
-/* Kinds whose judge looks only at the rule's `arg` argument: a call with any other value of it
- * can need nothing, so under a baseline the syscall stops only for these values (fcntl: leases
- * and pipe sizes; find makes 22,000 other fcntl calls). */
+/* Kinds whose judge claims nothing unless one argument has one of a few values or flags: under
+ * a baseline their syscall stops only for those (fcntl: leases and pipe sizes, find makes 22,000
+ * other fcntl calls; mmap: MAP_LOCKED, a dynamically linked program maps ~8 times at start). */
 #define PG_CAP_STOP_VALUES 4
 struct pg_cap_stop_values {
         enum pg_cap_kind kind;
+        int8_t arg; /* the argument's index */
         uint8_t n;
         uint32_t values[PG_CAP_STOP_VALUES];
+        uint32_t mask; /* or any of these bits */
 };
 /* NULL when every call of that kind must stop. */
 const struct pg_cap_stop_values *pg_cap_stop_values_find(enum pg_cap_kind kind);

@@ -89,14 +89,16 @@ struct pg_stop_cond {
         uint8_t arg;
         uint8_t n_values;
         uint32_t values[PG_STOP_COND_VALUES];
+        uint32_t mask; /* also stop when the argument has any of these bits (0: none) */
 };
 struct pg_stop_conds {
         size_t n;
         struct pg_stop_cond c[PG_STOP_CONDS];
 };
-/* Adds a condition for `name` on every architecture that has it; false when the table is full. */
+/* Adds a condition for `name` on every architecture that has it: stop when argument `arg` is one
+ * of `values` or has a bit of `mask`. False when the table is full. */
 bool pg_stop_conds_add(struct pg_stop_conds *conds, const char *name, uint8_t arg,
-                       const uint32_t *values, uint8_t n_values);
+                       const uint32_t *values, uint8_t n_values, uint32_t mask);
 
 enum pg_trace_mode {
         PG_TRACE_AUTO,    /* seccomp when it can be installed, else ptrace, and say so */

@@ -41,6 +41,8 @@ ptrace-other    | CAP_SETUID CAP_SYS_PTRACE          | cap_ptrace other
 ptrace-own      | -                                  | cap_ptrace own
 mlock-16M       | CAP_IPC_LOCK                       | cap_mlock 16
 mlock-1M        | -                                  | cap_mlock 1
+mmap-locked-16M | CAP_IPC_LOCK                       | cap_mlock 16 mmap
+mmap-locked-1M  | -                                  | cap_mlock 1 mmap
 settimezone     | CAP_SYS_TIME                       | cap_time
 syslog          | @syslog                            | cap_syslog
 netadmin        | CAP_NET_ADMIN                      | cap_netadmin

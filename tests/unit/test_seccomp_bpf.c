@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <linux/seccomp.h>
 #include <signal.h>
 #include <string.h>
@@ -198,6 +199,14 @@ UNDER_FILTER static int fcntl_ran(int cmd)
         return !(r == -1 && errno == ENOSYS);
 }
 
+/* mmap of length 0 fails with EINVAL when it runs; ENOSYS means the filter stopped it. */
+UNDER_FILTER static int mmap_ran(int flags)
+{
+        errno = 0;
+        long r = syscall(SYS_mmap, 0L, 0L, (long)PROT_READ, (long)flags, -1L, 0L);
+        return !(r == -1 && errno == ENOSYS);
+}
+
 /* The child for `conditional`: exits 0, or with which expectation failed (it exits itself: a
  * noreturn call from instrumented code would make a syscall the filter refuses). */
 UNDER_FILTER static void conditional_child(const struct sock_fprog *prog)
@@ -210,6 +219,8 @@ UNDER_FILTER static void conditional_child(const struct sock_fprog *prog)
                 child_exit(2); /* the listed ones stop */
         if (!ran(SYS_getpid) || ran(SYS_getuid) || !ran(SYS_getppid))
                 child_exit(3); /* the neighbours in the tree are unchanged */
+        if (!mmap_ran(MAP_PRIVATE | MAP_ANONYMOUS) || mmap_ran(MAP_PRIVATE | MAP_LOCKED))
+                child_exit(4); /* a mask: only flags with MAP_LOCKED stop */
         child_exit(0);
 }
 
@@ -226,9 +237,11 @@ static void conditional(void **state)
                 pg_syscall_set_add(&set, PG_ARCH_X86_64, SYS_getpid);
                 pg_syscall_set_add(&set, PG_ARCH_X86_64, SYS_getppid);
                 pg_syscall_set_add(&set, PG_ARCH_X86_64, SYS_fcntl);
+                pg_syscall_set_add(&set, PG_ARCH_X86_64, SYS_mmap);
                 struct pg_stop_conds conds = {0};
                 const uint32_t cmds[] = {F_SETLEASE, F_SETPIPE_SZ};
-                assert_true(pg_stop_conds_add(&conds, "fcntl", 1, cmds, 2));
+                assert_true(pg_stop_conds_add(&conds, "fcntl", 1, cmds, 2, 0));
+                assert_true(pg_stop_conds_add(&conds, "mmap", 3, NULL, 0, MAP_LOCKED));
                 struct sock_fprog prog = {0};
                 assert_int_equal(pg_seccomp_bpf_build_cond(&set, &conds, &prog, NULL), 0);
                 pid_t pid = fork();
