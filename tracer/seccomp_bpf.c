@@ -56,7 +56,8 @@ bool pg_stop_conds_add(struct pg_stop_conds *conds, const char *name, uint8_t ar
                 struct pg_stop_cond *c = &conds->c[conds->n++];
                 *c = (struct pg_stop_cond){
                     .arch = a, .slot = slot, .arg = arg, .n_values = n_values, .mask = mask};
-                memcpy(c->values, values, n_values * sizeof(values[0]));
+                if (n_values)
+                        memcpy(c->values, values, n_values * sizeof(values[0]));
         }
         return true;
 }
