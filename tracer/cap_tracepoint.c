@@ -108,31 +108,31 @@ static size_t drain_cpu(struct pg_cap_tracepoint *tp, struct cpu_buf *cb, pg_cap
                         void *ud);
 
 struct chains {
-        size_t n;
+        size_t n; /* CAP_SYS_ADMIN checks seen */
         uint64_t ip[2][MAX_FRAMES + 1];
         size_t len[2];
 };
 
-/* Keeps the first CAP_SYS_ADMIN chain and the last one that differs from it. */
+/* Keeps the chains of the first two CAP_SYS_ADMIN checks and counts them all. */
 static void keep_chain(void *ud, const struct pg_cap_tp_event *e)
 {
         struct chains *c = ud;
         if (e->cap != CAP_SYS_ADMIN)
                 return;
-        size_t i = c->n == 0 ? 0 : 1;
-        if (i == 1 && e->n_kips == c->len[0] &&
-            memcmp(e->kips, c->ip[0], e->n_kips * sizeof(e->kips[0])) == 0)
-                return;
-        memcpy(c->ip[i], e->kips, e->n_kips * sizeof(e->kips[0]));
-        c->len[i] = e->n_kips;
-        c->n = i + 1;
+        if (c->n < 2) {
+                memcpy(c->ip[c->n], e->kips, e->n_kips * sizeof(e->kips[0]));
+                c->len[c->n] = e->n_kips;
+        }
+        c->n++;
 }
 
 /* Makes the "vm enough memory" check twice, through mmap (a private writable mapping is charged)
  * and mprotect (a private read-only mapping made writable is charged then), and keeps the frames
  * the two kernel call chains share. At least two frames, and the chains must part below them:
  * the shared frames are then the check and its caller, the accounting hook, and nothing from a
- * syscall; anything less and no signature is learned (no event is marked). */
+ * syscall. Exactly two SYS_ADMIN checks must arrive, so that no other check of ours (whose chain
+ * could share frames with an ordinary capable() call) is taken for the probe; anything else and
+ * no signature is learned (no event is marked). */
 static void learn_vm_sig(const struct layout *lay, int fd, struct pg_cap_vm_sig *sig)
 {
         struct pg_cap_tracepoint tp = {.lay = *lay};
@@ -154,7 +154,7 @@ static void learn_vm_sig(const struct layout *lay, int fd, struct pg_cap_vm_sig 
                 munmap(b, tp.page);
         drain_cpu(&tp, &cb, keep_chain, &c);
         munmap(cb.map, tp.page * 3);
-        if (c.n < 2)
+        if (c.n != 2)
                 return;
         size_t k = 0;
         while (k < c.len[0] && k < c.len[1] && c.ip[0][k] == c.ip[1][k])
