@@ -14,7 +14,7 @@ struct pg_tracee_table;
 
 /* tracer/wait.c: waitpid(-1) that polls briefly before sleeping, in a steady stream of stops */
 struct pg_waiter {
-        int64_t spin_ns;     /* how long one poll lasts; 0: never poll */
+        int64_t poll_ns;     /* how long one poll lasts; 0: never poll */
         int64_t quiet_until; /* no polling before (CLOCK_MONOTONIC ns): a process event was near */
         unsigned skip;       /* waits left that sleep at once after a poll timed out */
         unsigned backoff;    /* the next skip */

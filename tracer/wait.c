@@ -42,7 +42,7 @@ void pg_waiter_init(struct pg_waiter *w, unsigned poll_us)
         *w = (struct pg_waiter){0};
         if (poll_us == 0 || usable_cpus() < 2)
                 return;
-        w->spin_ns = (int64_t)poll_us * 1000;
+        w->poll_ns = (int64_t)poll_us * 1000;
         w->quiet_until = now_ns() + PG_QUIET_NS;
         sigemptyset(&w->chld);
         sigaddset(&w->chld, SIGCHLD);
@@ -51,14 +51,14 @@ void pg_waiter_init(struct pg_waiter *w, unsigned poll_us)
 
 void pg_waiter_done(struct pg_waiter *w)
 {
-        if (w->spin_ns > 0)
+        if (w->poll_ns > 0)
                 sigprocmask(SIG_SETMASK, &w->saved_mask, NULL);
-        w->spin_ns = 0;
+        w->poll_ns = 0;
 }
 
 void pg_waiter_process_event(struct pg_waiter *w)
 {
-        if (w->spin_ns > 0)
+        if (w->poll_ns > 0)
                 w->quiet_until = now_ns() + PG_QUIET_NS;
 }
 
@@ -70,7 +70,7 @@ static void timed_out(struct pg_waiter *w)
         w->skip = w->backoff;
 }
 
-/* Polls for up to spin_ns. Rather than waitpid(WNOHANG) in a loop, which walks every tracee, the
+/* Polls for up to poll_ns. Rather than waitpid(WNOHANG) in a loop, which walks every tracee, the
  * loop watches for SIGCHLD, which every ptrace stop and exit sends to the tracer: blocked, it stays
  * pending without interrupting anyone, and sigpending reads only the tracer's own state (measured
  * the same speed as waitpid polling on a syscall loop, with less work per poll). The pending
@@ -79,7 +79,7 @@ static void timed_out(struct pg_waiter *w)
 static pid_t poll_wait(struct pg_waiter *w, int64_t now, int *status)
 {
         static const struct timespec zero = {0};
-        int64_t end = now + w->spin_ns;
+        int64_t end = now + w->poll_ns;
         for (;;) {
                 sigtimedwait(&w->chld, NULL, &zero);
                 pid_t pid = waitpid(-1, status, __WALL | WNOHANG);
@@ -101,7 +101,7 @@ static pid_t poll_wait(struct pg_waiter *w, int64_t now, int *status)
 pid_t pg_waiter_wait(struct pg_waiter *w, int *status)
 {
         pid_t pid = 0;
-        if (w->spin_ns > 0) {
+        if (w->poll_ns > 0) {
                 int64_t now = now_ns();
                 if (w->skip > 0)
                         w->skip--;
