@@ -74,15 +74,16 @@ struct pg_observer {
          * without a stop (e.g. those that feed capability inference). Called once, before the
          * command starts. */
         void (*must_stop)(void *ud, struct pg_syscall_set *set);
-        /* Adds syscalls that, under a baseline, need a stop only for some values of one argument
-         * (fcntl: only F_SETLEASE and F_SETPIPE_SZ can need a capability); must_stop leaves
-         * them out. Called once, before the command starts. */
+        /* Adds syscalls that, under a baseline, need a stop only for some values or flags of one
+         * argument (fcntl: only F_SETLEASE and F_SETPIPE_SZ can need a capability; mmap: only
+         * MAP_LOCKED); must_stop leaves them out. Called once, before the command starts. */
         void (*stop_when)(void *ud, struct pg_stop_conds *conds);
 };
 
-/* "Stop at this syscall only when argument `arg` (its low 32 bits) is one of `values`." */
+/* "Stop at this syscall only when argument `arg` (its low 32 bits) is one of `values` or has a
+ * bit of `mask`." */
 #define PG_STOP_COND_VALUES 4
-#define PG_STOP_CONDS       16
+#define PG_STOP_CONDS       32
 struct pg_stop_cond {
         enum pg_arch arch;
         uint32_t slot;
