@@ -363,6 +363,12 @@ static bool needed_row(const struct pg_capwatch *w, const struct pg_cap_check *k
         return !(k->vm_probe && w->vm_sig.n > 0);
 }
 
+/* Rules that stop only for a few values or flags of one argument (pg_cap_stop_values_find). */
+static bool conditional(const struct pg_cap_rule *r)
+{
+        return pg_cap_stop_values_find(r->kind) != NULL;
+}
+
 /* A row of a capability a conditional rule judges: the kernel asks for it only in the calls the
  * rule's condition stops anyway (mmap asks IPC_LOCK for MAP_LOCKED only; with mlockall's
  * MCL_FUTURE in force every mapping is locked, and an unstopped mmap's check is then taken for the
@@ -370,7 +376,7 @@ static bool needed_row(const struct pg_capwatch *w, const struct pg_cap_check *k
 static bool covered_by_condition(const struct pg_cap_check *k)
 {
         const struct pg_cap_rule *r = pg_cap_rule_find(k->syscall);
-        return r && pg_cap_stop_values_find(r->kind) && (r->caps & (1ull << k->cap));
+        return r && conditional(r) && (r->caps & (1ull << k->cap));
 }
 
 static bool has_check_row(const struct pg_capwatch *w, const char *syscall)
@@ -393,6 +399,21 @@ static bool runs_unstopped(const struct pg_capwatch *w, const struct pg_cap_rule
                !has_check_row(w, r->syscall);
 }
 
+/* The conditional rules' syscalls stop only for the values their judge looks at. A condition
+ * that does not fit would let its syscall run unstopped: the recording fails instead. */
+static void on_stop_when(void *ud, struct pg_stop_conds *conds)
+{
+        struct pg_capwatch *w = ud;
+        size_t n;
+        const struct pg_cap_rule *rules = pg_cap_rules(&n);
+        for (size_t i = 0; i < n; i++) {
+                const struct pg_cap_stop_values *sv = pg_cap_stop_values_find(rules[i].kind);
+                if (sv && !pg_stop_conds_add(conds, rules[i].syscall, (uint8_t)sv->arg, sv->values,
+                                             sv->n, sv->mask))
+                        w->error = -E2BIG;
+        }
+}
+
 /* Under a baseline (syscalls that run without a stop) the rules still need their syscalls, and
  * the kernel's record the syscalls of its check table, or a vm probe during an unstopped mmap
  * would be taken for a check of the previous stopped syscall. With the kernel's record the file
@@ -400,27 +421,7 @@ static bool runs_unstopped(const struct pg_capwatch *w, const struct pg_cap_rule
  * misjudge their plain capabilities (utimensat defers FOWNER) then stops at its exit too, after
  * which the thread's checks count as an unstopped syscall's. A privileged check of another
  * capability in an unstopped syscall is still attributed to the thread's previous stop
- * (docs/capabilities.md). */
-/* Rules that need a stop only for a few values of one argument (pg_cap_stop_values_find). */
-static bool conditional(const struct pg_cap_rule *r)
-{
-        return pg_cap_stop_values_find(r->kind) != NULL;
-}
-
-/* The conditional rules' syscalls stop only for the values their judge looks at. */
-static void on_stop_when(void *ud, struct pg_stop_conds *conds)
-{
-        size_t n;
-        const struct pg_cap_rule *rules = pg_cap_rules(&n);
-        (void)ud;
-        for (size_t i = 0; i < n; i++) {
-                const struct pg_cap_stop_values *sv = pg_cap_stop_values_find(rules[i].kind);
-                if (sv)
-                        pg_stop_conds_add(conds, rules[i].syscall, (uint8_t)sv->arg, sv->values,
-                                          sv->n, sv->mask);
-        }
-}
-
+ * (docs/capabilities.md). Conditional rules stop through on_stop_when. */
 static void on_must_stop(void *ud, struct pg_syscall_set *set)
 {
         struct pg_capwatch *w = ud;

@@ -91,7 +91,6 @@ static void on_check(void *ud, const struct pg_cap_tp_event *e)
                 w->k_unattributed++; /* before the command's exec, or a thread we never saw stop */
                 return;
         }
-        /* past its stopped syscall: no syscall's own row applies, only the "*" rows */
         if (e->vm_probe) {
                 /* whatever the thread's last syscall was: a page fault may have grown the stack */
                 th->own_cred = e->cred;
@@ -99,6 +98,7 @@ static void on_check(void *ud, const struct pg_cap_tp_event *e)
                 w->k_ignored++;
                 return;
         }
+        /* past its stopped syscall: no syscall's own row applies, only the "*" rows */
         const char *name = th->past ? "" : pg_arch_syscall_name(th->arch, th->slot);
         const struct pg_cap_check *k = name ? pg_cap_check_find(name, e->cap) : NULL;
         if (k && e->cap == CAP_SYS_ADMIN && k->policy != PG_CAP_CHECK_AS) {
