@@ -113,7 +113,7 @@ static int record_reference(struct verify_args *a, struct outcome *ret)
         }
         if (err) {
                 pg_cli_report(err, "cannot execute the command");
-                return status;
+                return status ? status : PG_EXIT_FAILURE;
         }
         if (pg_cli_write_outputs(&a->rec, rec) != 0)
                 return PG_EXIT_FAILURE;
@@ -260,7 +260,7 @@ int pg_cmd_verify(int argc, char **argv)
         struct verify_args a = {.runs = 3};
         pg_cli_record_init(&a.rec);
         int r = parse_verify(argc, argv, &a), exit_code = PG_EXIT_FAILURE;
-        struct outcome ref;
+        struct outcome ref = {.status = 0, .check = -1};
         _cleanup_profile_ struct pg_profile *profile = NULL;
         struct pg_run_opts opts;
         if (r != 0) {

@@ -27,8 +27,8 @@ struct where {
 static int badv(struct loader *l, const struct where *w, const char *field, const char *what)
 {
         if (!w)
-                return pg_error_set_at(l->err, -EINVAL, l->path, 0, 0, "%s: %s: %s", l->path, field,
-                                       what);
+                return pg_error_set_at(l->err, -EINVAL, l->path, 0, 0, "%s: %s: %s", l->path,
+                                       field ? field : "(the document)", what);
         return pg_error_set_at(l->err, -EINVAL, l->path, 0, 0, "%s: %s[%zu]%s%s: %s", l->path,
                                w->array, w->i, field ? "." : "", field ? field : "", what);
 }
@@ -118,7 +118,7 @@ static int entry(struct loader *l, const struct where *w, json_t *o)
 
 static int load_frame(struct loader *l, const struct where *w, json_t *f, struct pg_frame *fr)
 {
-        const char *m, *fn;
+        const char *m = NULL, *fn = NULL;
         json_int_t off = 0, foff = 0;
         int r = entry(l, w, f);
         if (r == 0)

@@ -99,6 +99,7 @@ struct pg_cw_thread *pg_cw_thread_get(struct pg_capwatch *w, pid_t tid, bool cre
                 return NULL;
         }
         th->tid = tid;
+        th->root_fd = -1;
         th->next = *b;
         *b = th;
         return th;
@@ -111,6 +112,7 @@ static void thread_drop(struct pg_capwatch *w, pid_t tid)
                 if ((*p)->tid == tid) {
                         struct pg_cw_thread *th = *p;
                         *p = th->next;
+                        pg_cw_root_close(w, th);
                         free(th);
                         return;
                 }
@@ -264,11 +266,22 @@ static void thread_enter(struct pg_cw_thread *th, const struct pg_tracee *t, enu
         th->n_claims = 0;
 }
 
+/* A root-moving syscall makes every cached root stale, at its entry and at its exit: a thread
+ * that shares the mover's root and is judged in between may have opened the old one. */
+static bool moves_root(struct pg_capwatch *w, const struct pg_syscall *sc)
+{
+        if (!pg_syscall_set_has(&w->root_moves, sc->arch, sc->slot))
+                return false;
+        w->root_gen++;
+        return true;
+}
+
 static bool on_syscall_enter(void *ud, struct pg_tracee *t, const struct pg_syscall *sc)
 {
         struct pg_capwatch *w = ud;
         const struct pg_cap_rule *rule = rule_at(w, sc);
-        if (!rule && !w->tp)
+        bool moving = moves_root(w, sc);
+        if (!rule && !w->tp && !moving)
                 return false;
         struct pg_cw_thread *th = pg_cw_thread_get(w, t->tid, true);
         if (!th)
@@ -278,7 +291,7 @@ static bool on_syscall_enter(void *ud, struct pg_tracee *t, const struct pg_sysc
                 pg_cw_kernel_drain(w);
         thread_enter(th, t, sc->arch, sc->slot, false);
         bool want_exit = rule ? judge(w, t, sc, rule, th) : false;
-        return want_exit ||
+        return want_exit || moving ||
                (w->unstopped_rules && pg_syscall_set_has(&w->fence, sc->arch, sc->slot));
 }
 
@@ -289,6 +302,8 @@ static void on_syscall_exit(void *ud, struct pg_tracee *t, int64_t rval, bool is
         (void)rval;
         if (!th)
                 return;
+        if (pg_syscall_set_has(&w->root_moves, th->arch, th->slot))
+                w->root_gen++;
         if (!is_error)
                 commit(w, t, th);
         th->n_claims = 0;
@@ -432,6 +447,9 @@ static void on_must_stop(void *ud, struct pg_syscall_set *set)
         for (size_t i = 0; i < n; i++)
                 if ((!kernel || !runs_unstopped(w, &rules[i])) && !conditional(&rules[i]))
                         add_everywhere(set, rules[i].syscall);
+        for (int a = 0; a < PG_ARCH_COUNT; a++)
+                for (size_t i = 0; i < PG_SYSCALL_SLOTS / 64; i++)
+                        set->bits[a][i] |= w->root_moves.bits[a][i];
         if (!kernel)
                 return;
         const struct pg_cap_check *checks = pg_cap_checks(&n);
@@ -457,6 +475,13 @@ static void read_env(struct pg_cw_env *env)
         env->pipe_max = (uint64_t)pg_cw_sysctl("fs/pipe-max-size", 1048576);
 }
 
+static void index_root_moves(struct pg_capwatch *w)
+{
+        static const char *const names[] = {"chroot", "pivot_root", "setns", "unshare"};
+        for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+                add_everywhere(&w->root_moves, names[i]);
+}
+
 static void index_rules(struct pg_capwatch *w)
 {
         size_t n;
@@ -480,6 +505,7 @@ int pg_capwatch_new(struct pg_recording *rec, enum pg_caps_source source, struct
         w->probe_fd = -1;
         read_env(&w->env);
         index_rules(w);
+        index_root_moves(w);
         if (source != PG_CAPS_SOURCE_INFERENCE) {
                 _cleanup_error_ struct pg_error *perr = NULL;
                 int r = pg_cap_tracepoint_probe(&w->probe_fd, &w->vm_sig, &perr);
@@ -513,6 +539,7 @@ void pg_capwatch_free(struct pg_capwatch *w)
                 while (w->buckets[b]) {
                         struct pg_cw_thread *th = w->buckets[b];
                         w->buckets[b] = th->next;
+                        pg_cw_root_close(w, th);
                         free(th);
                 }
         for (int c = 0; c < 64; c++) {

@@ -80,7 +80,7 @@ static void judge_open_flags(struct pg_cw_call *c, int flags)
         open_flags(flags, fl, sizeof(fl));
         pg_cw_describe(c, "%s(\"%s\", %s)", c->name, p.shown, fl);
         pg_cw_check_walk(c, &p);
-        int r = pg_cw_stat(p.full, !(flags & O_NOFOLLOW), &ino);
+        int r = pg_cw_stat_path(&p, !(flags & O_NOFOLLOW), &ino);
         if (r == -ENOENT && (flags & O_CREAT)) {
                 claim_parent(c, &p);
                 return;
@@ -128,7 +128,7 @@ void pg_cw_judge_access(struct pg_cw_call *c)
                 ca.cr = &ac;
         }
         pg_cw_check_walk(&ca, &p);
-        if (mode && pg_cw_stat(p.full, !(flags & AT_SYMLINK_NOFOLLOW), &ino) == 0)
+        if (mode && pg_cw_stat_path(&p, !(flags & AT_SYMLINK_NOFOLLOW), &ino) == 0)
                 claim_dac(&ca, &ino, (unsigned)mode & 7, "the file");
 }
 
@@ -148,7 +148,7 @@ void pg_cw_judge_exec(struct pg_cw_call *c)
         struct pg_cap_inode ino;
         if (named_path(c, &p) < 0)
                 return;
-        if (pg_cw_stat(p.full, true, &ino) == 0 && S_ISREG(ino.mode))
+        if (pg_cw_stat_path(&p, true, &ino) == 0 && S_ISREG(ino.mode))
                 claim_dac(c, &ino, PG_MAY_EXEC, "the file");
 }
 
@@ -160,7 +160,7 @@ void pg_cw_judge_chdir(struct pg_cw_call *c)
                 return;
         if (c->rule->caps & (1ull << CAP_SYS_CHROOT))
                 pg_cw_claim(c, CAP_SYS_CHROOT, NULL, "%s", c->rule->why);
-        if (pg_cw_stat(p.full, true, &ino) == 0 && S_ISDIR(ino.mode))
+        if (pg_cw_stat_path(&p, true, &ino) == 0 && S_ISDIR(ino.mode))
                 claim_dac(c, &ino, PG_MAY_EXEC, "the directory");
 }
 
@@ -203,7 +203,7 @@ static void claim_removal(struct pg_cw_call *c, const struct pg_cw_path *p)
         if (pg_cw_stat_parent(p, &dir) < 0)
                 return;
         claim_dac(c, &dir, PG_MAY_WRITE | PG_MAY_EXEC, "its directory");
-        if (pg_cw_stat(p->full, false, &victim) == 0 && pg_cap_model_sticky(c->cr, &dir, &victim))
+        if (pg_cw_stat_path(p, false, &victim) == 0 && pg_cap_model_sticky(c->cr, &dir, &victim))
                 pg_cw_claim(c, CAP_FOWNER, NULL,
                             "sticky directory (%u:%u %04o), entry owned by %u, caller uid %u",
                             dir.uid, dir.gid, dir.mode & 07777, victim.uid, c->cr->fsuid);
@@ -229,7 +229,7 @@ void pg_cw_judge_rename(struct pg_cw_call *c)
         claim_removal(c, &from);
         claim_removal(c, &to); /* an existing target is replaced: the same checks */
         /* A directory moved to another parent has its ".." rewritten: write permission on it. */
-        if (pg_cw_stat(from.full, false, &src) == 0 && S_ISDIR(src.mode) &&
+        if (pg_cw_stat_path(&from, false, &src) == 0 && S_ISDIR(src.mode) &&
             pg_cw_stat_parent(&from, &dfrom) == 0 && pg_cw_stat_parent(&to, &dto) == 0 &&
             memcmp(&dfrom, &dto, sizeof(dfrom)) != 0)
                 claim_dac(c, &src, PG_MAY_WRITE, "the directory");
@@ -246,7 +246,7 @@ void pg_cw_judge_link(struct pg_cw_call *c)
         pg_cw_check_walk(c, &from);
         pg_cw_check_walk(c, &to);
         claim_parent(c, &to);
-        if (!c->w->env.protected_hardlinks || pg_cw_stat(from.full, false, &src) < 0)
+        if (!c->w->env.protected_hardlinks || pg_cw_stat_path(&from, false, &src) < 0)
                 return;
         int cap = pg_cap_model_hardlink(c->cr, &src);
         if (cap >= 0)
@@ -262,7 +262,7 @@ void pg_cw_judge_truncate(struct pg_cw_call *c)
         struct pg_cap_inode ino;
         if (named_path(c, &p) < 0)
                 return;
-        if (pg_cw_stat(p.full, true, &ino) == 0)
+        if (pg_cw_stat_path(&p, true, &ino) == 0)
                 claim_dac(c, &ino, PG_MAY_WRITE, "the file");
 }
 
@@ -273,7 +273,7 @@ static int target(struct pg_cw_call *c, bool follow, struct pg_cw_path *p, struc
                 return -EFAULT;
         if (c->rule->path >= 0 && pg_cw_arg(c, c->rule->path) != 0)
                 pg_cw_check_walk(c, p);
-        return pg_cw_stat(p->full, follow, ino);
+        return pg_cw_stat_path(p, follow, ino);
 }
 
 void pg_cw_judge_chmod(struct pg_cw_call *c)

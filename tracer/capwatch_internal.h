@@ -52,6 +52,10 @@ struct pg_cw_thread {
         bool own_cred_known;
         /* its stopped syscall has returned: a check now comes from one that ran without a stop */
         bool past;
+        /* /proc/TID/root opened once (O_PATH), -1 when not; valid while root_gen is the
+         * watcher's (pg_cw_root_fd) */
+        int root_fd;
+        uint32_t root_gen;
 };
 
 /* Host settings that are global (not per container), read once. */
@@ -93,7 +97,16 @@ struct pg_capwatch {
                                   * for the others: they cannot be disagreements) */
         int probe_fd;            /* the probe's event, kept open until the recording's are */
         struct pg_cap_vm_sig vm_sig; /* learned by the probe */
+        /* The syscalls that can move a thread's root (chroot, pivot_root, setns, unshare): they
+         * stop at entry and exit, and each stop makes every cached root fd stale (root_gen). */
+        struct pg_syscall_set root_moves;
+        uint32_t root_gen;
+        unsigned n_root_fds; /* cached root fds open, at most PG_CW_ROOT_FDS */
 };
+
+/* Threads whose root stays open in the tracer: enough for the busy threads of a workload, far
+ * below the file limit with many processes alive. */
+#define PG_CW_ROOT_FDS 64
 
 /* Capabilities the kernel's checks of which mean a need whatever the syscall (only the "*" row
  * concerns them, and the fence syscalls' own rows). */
@@ -136,13 +149,23 @@ bool pg_cw_wide(const struct pg_cw_call *c);
 /* capwatch_proc.c */
 struct pg_cw_path {
         char shown[PATH_MAX];     /* as the tracee wrote it */
-        char full[PATH_MAX + 64]; /* the same, reachable from the tracer via /proc */
-        size_t base_len;          /* length of the /proc prefix (root, cwd or dirfd) in full */
+        char full[PATH_MAX + 64]; /* the same, reachable from the tracer via /proc: relative to
+                                   * dirfd ("./etc/x" from the thread's cached root) */
+        size_t base_len;          /* length of the prefix (root, cwd or dirfd) in full */
+        int dirfd;                /* what full is relative to: AT_FDCWD or a cached root */
 };
 int pg_cw_read_creds(pid_t pid, pid_t tid, struct pg_cap_creds *ret);
+/* The thread's root directory opened from the tracer (O_PATH), kept until the thread ends or a
+ * syscall moves roots; -1 when it cannot be (then paths go through /proc/TID/root each time). */
+int pg_cw_root_fd(struct pg_capwatch *w, struct pg_cw_thread *th);
+void pg_cw_root_close(struct pg_capwatch *w, struct pg_cw_thread *th);
 /* The path of arguments (dirfd, path); dirfd -1 means AT_FDCWD. path -1 means the fd itself. */
 int pg_cw_path(const struct pg_cw_call *c, int dirfd_arg, int path_arg, struct pg_cw_path *ret);
 int pg_cw_stat(const char *full, bool follow, struct pg_cap_inode *ret);
+/* The path's file (p->full), or a prefix of it (`path`, as cut from p->full). */
+int pg_cw_stat_path(const struct pg_cw_path *p, bool follow, struct pg_cap_inode *ret);
+int pg_cw_stat_at(const struct pg_cw_path *p, const char *path, bool follow,
+                  struct pg_cap_inode *ret);
 int pg_cw_stat_fd(pid_t pid, int fd, struct pg_cap_inode *ret);
 /* The directory that holds the path's last component. */
 int pg_cw_stat_parent(const struct pg_cw_path *p, struct pg_cap_inode *ret);

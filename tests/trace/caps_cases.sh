@@ -33,6 +33,7 @@ setgid          | CAP_SETGID                         | cap_setid setgid
 setgroups       | CAP_SETGID                         | cap_setid setgroups
 setid-own       | -                                  | cap_setid own
 chroot          | CAP_SYS_CHROOT                     | cap_chroot $D/mydir
+chroot-open     | CAP_DAC_OVERRIDE CAP_SYS_CHROOT    | cap_chroot $D /other
 mknod-chr       | CAP_MKNOD                          | cap_mknod $D/node chr
 mknod-fifo      | -                                  | cap_mknod $D/fifo fifo
 nice-below-0    | CAP_SYS_NICE                       | cap_nice -5

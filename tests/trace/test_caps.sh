@@ -49,6 +49,18 @@ while IFS='|' read -r name expect cmd; do
   fi
 done <<<"$CAPS_CASES"
 
+# The inference alone must judge a path from the root the thread has now: the tracer keeps each
+# thread's root open, and a chroot must replace it (/other exists only inside $D).
+caps_objects "$D"
+record_case chroot-inference --caps-source inference -- "$PROFGEN_FIXTURES/cap_chroot" "$D" /other
+got=$(caps_of "$W/chroot-inference.caps"); n=$((n + 1))
+printf '| chroot-open, inference only | CAP_DAC_OVERRIDE CAP_SYS_CHROOT | %s | %s |\n' "$got" \
+  "$(caps_sources "$W/chroot-inference.caps")"
+if [ "$got" != "CAP_DAC_OVERRIDE CAP_SYS_CHROOT" ]; then
+  echo "FAIL chroot-open with --caps-source inference: recorded [$got]"
+  cat "$W/chroot-inference.out" "$W/chroot-inference.caps"; fails=$((fails + 1))
+fi
+
 # As uid 1000 (profgen itself unprivileged: inference only): nothing is ever needed, whether the
 # call works on the caller's own objects or fails on root's.
 U=$W/u; mkdir "$U"; chown 1000:1000 "$U"
