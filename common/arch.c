@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <linux/audit.h>
 #include <seccomp.h>
+#include <stdlib.h>
 #include <string.h>
 
 #ifndef AUDIT_ARCH_RISCV64
@@ -84,6 +85,58 @@ const char *pg_arch_syscall_name(enum pg_arch arch, uint32_t slot)
         return cache[arch][slot];
 }
 
+/* Every name an architecture's slots have, sorted (ties by slot), made once per architecture the
+ * first time a name resolves to a pseudo number: the slot of a multiplexed name is found by binary
+ * search instead of a scan of all slots per lookup (a recording resolves ~2,400 names at start). */
+struct name_slot {
+        const char *name;
+        uint32_t slot;
+};
+
+static int by_name_slot(const void *a, const void *b)
+{
+        const struct name_slot *x = a, *y = b;
+        int c = strcmp(x->name, y->name);
+        return c ? c : (x->slot > y->slot) - (x->slot < y->slot);
+}
+
+static const struct name_slot *names_of(enum pg_arch arch, size_t *n)
+{
+        static struct name_slot index[PG_ARCH_COUNT][PG_SYSCALL_SLOTS];
+        static size_t count[PG_ARCH_COUNT];
+        static bool built[PG_ARCH_COUNT];
+        if (!built[arch]) {
+                for (uint32_t s = 0; s < PG_SYSCALL_SLOTS; s++) {
+                        const char *name = pg_arch_syscall_name(arch, s);
+                        if (name)
+                                index[arch][count[arch]++] = (struct name_slot){name, s};
+                }
+                qsort(index[arch], count[arch], sizeof(index[arch][0]), by_name_slot);
+                built[arch] = true;
+        }
+        *n = count[arch];
+        return index[arch];
+}
+
+/* The lowest slot named `name`, or -ENOENT. */
+static int slot_by_name(enum pg_arch arch, const char *name, uint32_t *ret_slot)
+{
+        size_t total, lo = 0;
+        const struct name_slot *idx = names_of(arch, &total);
+        size_t hi = total;
+        while (lo < hi) { /* the first entry not below `name` */
+                size_t mid = lo + (hi - lo) / 2;
+                if (strcmp(idx[mid].name, name) < 0)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        if (lo == total || strcmp(idx[lo].name, name) != 0)
+                return -ENOENT;
+        *ret_slot = idx[lo].slot;
+        return 0;
+}
+
 int pg_arch_syscall_slot(enum pg_arch arch, const char *name, uint32_t *ret_slot)
 {
         const struct pg_arch_info *ai = pg_arch_info(arch);
@@ -96,14 +149,7 @@ int pg_arch_syscall_slot(enum pg_arch arch, const char *name, uint32_t *ret_slot
                 /* A pseudo-syscall number: either the architecture lacks the call, or libseccomp
                  * prefers its multiplexed form (socket, bind, semget ... on x86 and s390x, which
                  * also have them as direct syscalls). The direct number is the slot named so. */
-                for (uint32_t s = 0; s < PG_SYSCALL_SLOTS; s++) {
-                        const char *n = pg_arch_syscall_name(arch, s);
-                        if (n && strcmp(n, name) == 0) {
-                                *ret_slot = s;
-                                return 0;
-                        }
-                }
-                return -ENOENT;
+                return slot_by_name(arch, name, ret_slot);
         }
         if (!pg_arch_slot(arch, (uint64_t)nr, ret_slot))
                 return -ERANGE;

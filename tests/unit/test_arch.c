@@ -66,6 +66,10 @@ static void i386_and_x32(void **state)
         assert_int_equal(slot, 359);
         assert_int_equal(pg_arch_syscall_slot(PG_ARCH_X86_64, "socketcall", &slot), -ENOENT);
         assert_int_equal(pg_arch_syscall_slot(PG_ARCH_X86_64, "no_such_call", &slot), -ENOENT);
+        /* a pseudo number for a call the architecture lacks: no slot has the name */
+        assert_int_equal(pg_arch_syscall_slot(PG_ARCH_AARCH64, "open", &slot), -ENOENT);
+        assert_int_equal(pg_arch_syscall_slot(PG_ARCH_S390X, "socket", &slot), 0);
+        assert_string_equal(pg_arch_syscall_name(PG_ARCH_S390X, slot), "socket");
 }
 
 int main(void)
