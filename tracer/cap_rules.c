@@ -255,8 +255,11 @@ static const struct pg_cap_sockopt sockopts[] = {
 /* The commands pg_cw_judge_fcntl judges (capwatch_net.c); the flag pg_cw_judge_mmap looks for
  * (capwatch_sys.c). */
 static const struct pg_cap_stop_values stop_values[] = {
-    {PG_CAP_KIND_FCNTL, 1, 2, {F_SETLEASE, F_SETPIPE_SZ}, 0},
-    {PG_CAP_KIND_MMAP, 3, 0, {0}, MAP_LOCKED},
+    {PG_CAP_KIND_FCNTL, NULL, 1, 2, {F_SETLEASE, F_SETPIPE_SZ}, 0, 0},
+    {PG_CAP_KIND_MMAP, NULL, 3, 0, {0}, MAP_LOCKED, 0},
+    /* prlimit64(0, res, NULL, old), glibc's getrlimit in every process, only reads the caller's
+     * own limit: no check. Another pid or a new limit stops. */
+    {PG_CAP_KIND_RLIMIT, "prlimit64", 0, 0, {0}, 0, (1u << 0) | (1u << 2)},
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -327,10 +330,11 @@ const struct pg_cap_sockopt *pg_cap_sockopt_find(int level, int name)
         return NULL;
 }
 
-const struct pg_cap_stop_values *pg_cap_stop_values_find(enum pg_cap_kind kind)
+const struct pg_cap_stop_values *pg_cap_stop_values_find(enum pg_cap_kind kind, const char *syscall)
 {
         for (size_t i = 0; i < N(stop_values); i++)
-                if (stop_values[i].kind == kind)
+                if (stop_values[i].kind == kind &&
+                    (!stop_values[i].only || strcmp(stop_values[i].only, syscall) == 0))
                         return &stop_values[i];
         return NULL;
 }

@@ -344,6 +344,13 @@ static void on_exec(void *ud, struct pg_tracee *t)
                 th->own_cred_known = false;
                 th->exe = t->proc->exe_id;
         }
+        /* The exec is done: under a baseline the thread's next checks may come from syscalls that
+         * run without a stop (the exec's own are taken first, for the syscall it stopped in). */
+        if (th && w->unstopped_rules) {
+                if (w->tp)
+                        pg_cw_kernel_drain(w);
+                th->past = true;
+        }
 }
 
 static void on_thread_exit(void *ud, struct pg_tracee *t, int status)
@@ -378,10 +385,11 @@ static bool needed_row(const struct pg_capwatch *w, const struct pg_cap_check *k
         return !(k->vm_probe && w->vm_sig.n > 0);
 }
 
-/* Rules that stop only for a few values or flags of one argument (pg_cap_stop_values_find). */
+/* Rules that stop only for a few values or flags of one argument, or for arguments that are not 0
+ * (pg_cap_stop_values_find). */
 static bool conditional(const struct pg_cap_rule *r)
 {
-        return pg_cap_stop_values_find(r->kind) != NULL;
+        return pg_cap_stop_values_find(r->kind, r->syscall) != NULL;
 }
 
 /* A row of a capability a conditional rule judges: the kernel asks for it only in the calls the
@@ -422,9 +430,10 @@ static void on_stop_when(void *ud, struct pg_stop_conds *conds)
         size_t n;
         const struct pg_cap_rule *rules = pg_cap_rules(&n);
         for (size_t i = 0; i < n; i++) {
-                const struct pg_cap_stop_values *sv = pg_cap_stop_values_find(rules[i].kind);
+                const struct pg_cap_stop_values *sv =
+                    pg_cap_stop_values_find(rules[i].kind, rules[i].syscall);
                 if (sv && !pg_stop_conds_add(conds, rules[i].syscall, (uint8_t)sv->arg, sv->values,
-                                             sv->n, sv->mask))
+                                             sv->n, sv->mask, sv->nonzero))
                         w->error = -E2BIG;
         }
 }

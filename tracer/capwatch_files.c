@@ -146,6 +146,12 @@ void pg_cw_judge_exec(struct pg_cw_call *c)
 {
         struct pg_cw_path p;
         struct pg_cap_inode ino;
+        if (pg_cw_arg(c, c->rule->path) == 0 && c->t->proc->exe) {
+                /* the command's own exec, counted at its exec event: no arguments, only what
+                 * it became */
+                pg_cw_describe(c, "%s(\"%s\")", c->name, c->t->proc->exe);
+                return;
+        }
         if (named_path(c, &p) < 0)
                 return;
         if (pg_cw_stat_path(&p, true, &ino) == 0 && S_ISREG(ino.mode))

@@ -43,9 +43,9 @@ static void emit_ret(struct prog *p, uint32_t action)
 }
 
 bool pg_stop_conds_add(struct pg_stop_conds *conds, const char *name, uint8_t arg,
-                       const uint32_t *values, uint8_t n_values, uint32_t mask)
+                       const uint32_t *values, uint8_t n_values, uint32_t mask, uint8_t nonzero)
 {
-        if (n_values > PG_STOP_COND_VALUES || arg > 5)
+        if (n_values > PG_STOP_COND_VALUES || arg > 5 || nonzero >= 1u << 6)
                 return false;
         for (int a = 0; a < PG_ARCH_COUNT; a++) {
                 uint32_t slot;
@@ -54,8 +54,12 @@ bool pg_stop_conds_add(struct pg_stop_conds *conds, const char *name, uint8_t ar
                 if (conds->n == PG_STOP_CONDS)
                         return false;
                 struct pg_stop_cond *c = &conds->c[conds->n++];
-                *c = (struct pg_stop_cond){
-                    .arch = a, .slot = slot, .arg = arg, .n_values = n_values, .mask = mask};
+                *c = (struct pg_stop_cond){.arch = a,
+                                           .slot = slot,
+                                           .arg = arg,
+                                           .n_values = n_values,
+                                           .mask = mask,
+                                           .nonzero = nonzero};
                 if (n_values)
                         memcpy(c->values, values, n_values * sizeof(values[0]));
         }
@@ -77,9 +81,18 @@ static const struct pg_stop_cond *cond_of(const struct arch_conds *ac, uint32_t 
         return NULL;
 }
 
-/* nr matched: ALLOW, or for a conditional syscall TRACE when its argument has a listed value or
- * a bit of the mask. A conditional entry is n + m + 4 instructions (m: 1 with a mask); the
- * non-matching path jumps over the rest. */
+static void emit_load(struct prog *p, uint8_t arg, bool high)
+{
+        /* little-endian hosts (profgen runs on x86-64): the low 32 bits come first */
+        emit(p, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+                                             offsetof(struct seccomp_data, args) + 8u * arg +
+                                                 (high ? 4u : 0u)));
+}
+
+/* nr matched: ALLOW, or for a conditional syscall TRACE when one of its `nonzero` arguments is not
+ * 0 (both halves tested), or its argument `arg` (low 32 bits) has a listed value or a bit of the
+ * mask. The non-matching nr jumps over the whole entry; every test that matches jumps to the
+ * entry's last instruction, RET TRACE. */
 static void emit_entry(struct prog *p, uint32_t nr, const struct pg_stop_cond *c)
 {
         if (!c) {
@@ -87,18 +100,39 @@ static void emit_entry(struct prog *p, uint32_t nr, const struct pg_stop_cond *c
                 emit_ret(p, SECCOMP_RET_ALLOW);
                 return;
         }
-        uint8_t n = c->n_values, m = c->mask ? 1 : 0;
-        emit(p,
-             (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, nr, 0, (uint8_t)(n + m + 3)));
-        /* the low 32 bits of the argument (little-endian hosts; profgen runs on x86-64) */
-        emit(p, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-                                             offsetof(struct seccomp_data, args) + 8u * c->arg));
-        if (m)
+        uint8_t n = c->n_values, m = c->mask ? 1 : 0, k = 0;
+        for (uint8_t a = 0; a < 6; a++)
+                k += (c->nonzero >> a) & 1u;
+        uint8_t len = (uint8_t)(4 * k + (n || m ? 1 + m + n : 0) + 2), pos = 0;
+        emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, nr, 0, len));
+        /* from the instruction at `pos` to RET TRACE at len - 1 */
+#define TO_TRACE() ((uint8_t)(len - 2 - pos))
+        for (uint8_t a = 0; a < 6; a++) {
+                if (!((c->nonzero >> a) & 1u))
+                        continue;
+                for (int half = 0; half < 2; half++) {
+                        emit_load(p, a, half);
+                        pos++;
+                        emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0,
+                                                             TO_TRACE()));
+                        pos++;
+                }
+        }
+        if (n || m) {
+                emit_load(p, c->arg, false);
+                pos++;
+        }
+        if (m) {
                 emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, c->mask,
-                                                     (uint8_t)(n + 1), 0));
-        for (uint8_t k = 0; k < n; k++)
-                emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, c->values[k],
-                                                     (uint8_t)(n - k), 0));
+                                                     TO_TRACE(), 0));
+                pos++;
+        }
+        for (uint8_t v = 0; v < n; v++) {
+                emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, c->values[v],
+                                                     TO_TRACE(), 0));
+                pos++;
+        }
+#undef TO_TRACE
         emit_ret(p, SECCOMP_RET_ALLOW);
         emit_ret(p, SECCOMP_RET_TRACE);
 }

@@ -142,19 +142,24 @@ struct pg_cap_sockopt {
 const struct pg_cap_sockopt *pg_cap_sockopts(size_t *ret_n);
 const struct pg_cap_sockopt *pg_cap_sockopt_find(int level, int name);
 
-/* Kinds whose judge claims nothing unless one argument has one of a few values or flags: under
- * a baseline their syscall stops only for those (fcntl: leases and pipe sizes, find makes 22,000
- * other fcntl calls; mmap: MAP_LOCKED, a dynamically linked program maps ~8 times at start). */
+/* Kinds whose judge claims nothing unless one argument has one of a few values or flags, or some
+ * arguments are not 0: under a baseline their syscall stops only for those (fcntl: leases and pipe
+ * sizes, find makes 22,000 other fcntl calls; mmap: MAP_LOCKED, a dynamically linked program maps
+ * ~8 times at start; prlimit64: another process or a new limit, glibc reads its own stack limit
+ * once in every process). */
 #define PG_CAP_STOP_VALUES 4
 struct pg_cap_stop_values {
         enum pg_cap_kind kind;
-        int8_t arg; /* the argument's index */
+        const char *only; /* the one syscall of the kind it is for, NULL: all of them */
+        int8_t arg;       /* the argument's index */
         uint8_t n;
         uint32_t values[PG_CAP_STOP_VALUES];
-        uint32_t mask; /* or any of these bits */
+        uint32_t mask;   /* or any of these bits */
+        uint8_t nonzero; /* or any of these arguments (bit i: argument i) is not 0 */
 };
-/* NULL when every call of that kind must stop. */
-const struct pg_cap_stop_values *pg_cap_stop_values_find(enum pg_cap_kind kind);
+/* NULL when every call of that kind (by `syscall`) must stop. */
+const struct pg_cap_stop_values *pg_cap_stop_values_find(enum pg_cap_kind kind,
+                                                         const char *syscall);
 
 /* ---- models (tracer/cap_rules_model.c) ---- */
 

@@ -81,7 +81,7 @@ struct pg_observer {
 };
 
 /* "Stop at this syscall only when argument `arg` (its low 32 bits) is one of `values` or has a
- * bit of `mask`." */
+ * bit of `mask`, or when one of the `nonzero` arguments is not 0 (all 64 bits)." */
 #define PG_STOP_COND_VALUES 4
 #define PG_STOP_CONDS       32
 struct pg_stop_cond {
@@ -90,16 +90,18 @@ struct pg_stop_cond {
         uint8_t arg;
         uint8_t n_values;
         uint32_t values[PG_STOP_COND_VALUES];
-        uint32_t mask; /* also stop when the argument has any of these bits (0: none) */
+        uint32_t mask;   /* also stop when the argument has any of these bits (0: none) */
+        uint8_t nonzero; /* also stop when argument i (bit i) is not 0 (0: none) */
 };
 struct pg_stop_conds {
         size_t n;
         struct pg_stop_cond c[PG_STOP_CONDS];
 };
 /* Adds a condition for `name` on every architecture that has it: stop when argument `arg` is one
- * of `values` or has a bit of `mask`. False when the table is full. */
+ * of `values` or has a bit of `mask`, or an argument of `nonzero` is not 0. False when the table
+ * is full. */
 bool pg_stop_conds_add(struct pg_stop_conds *conds, const char *name, uint8_t arg,
-                       const uint32_t *values, uint8_t n_values, uint32_t mask);
+                       const uint32_t *values, uint8_t n_values, uint32_t mask, uint8_t nonzero);
 
 enum pg_trace_mode {
         PG_TRACE_AUTO,    /* seccomp when it can be installed, else ptrace, and say so */

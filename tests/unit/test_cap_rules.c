@@ -146,20 +146,29 @@ static void small_tables(void **state)
         const struct pg_cap_rule *rules = pg_cap_rules(&n);
         static struct pg_stop_conds conds; /* every condition, on every architecture, fits */
         for (size_t i = 0; i < n; i++) {
-                const struct pg_cap_stop_values *sv = pg_cap_stop_values_find(rules[i].kind);
+                const struct pg_cap_stop_values *sv =
+                    pg_cap_stop_values_find(rules[i].kind, rules[i].syscall);
                 if (!sv)
                         continue;
                 assert_true(pg_stop_conds_add(&conds, rules[i].syscall, (uint8_t)sv->arg,
-                                              sv->values, sv->n, sv->mask));
+                                              sv->values, sv->n, sv->mask, sv->nonzero));
                 assert_true(sv->arg >= 0 && sv->arg < 6);
                 /* the argument the judge reads */
                 assert_true(sv->arg == rules[i].arg || sv->arg == rules[i].arg2);
-                assert_true((sv->n > 0 || sv->mask) && sv->n <= PG_CAP_STOP_VALUES);
+                assert_true((sv->n > 0 || sv->mask || sv->nonzero) && sv->n <= PG_CAP_STOP_VALUES);
+                /* arguments that must be 0: ones the judge reads (arg, arg2 and the one after) */
+                for (int a = 0; a < 8; a++)
+                        if ((sv->nonzero >> a) & 1u)
+                                assert_true(a == rules[i].arg || a == rules[i].arg2 ||
+                                            a == rules[i].arg2 + 1);
         }
-        assert_int_equal(pg_cap_stop_values_find(PG_CAP_KIND_FCNTL)->n, 2);
-        assert_int_equal(pg_cap_stop_values_find(PG_CAP_KIND_MMAP)->arg, 3);
-        assert_int_equal(pg_cap_stop_values_find(PG_CAP_KIND_MMAP)->mask, MAP_LOCKED);
-        assert_null(pg_cap_stop_values_find(PG_CAP_KIND_OPEN));
+        assert_int_equal(pg_cap_stop_values_find(PG_CAP_KIND_FCNTL, "fcntl")->n, 2);
+        assert_int_equal(pg_cap_stop_values_find(PG_CAP_KIND_MMAP, "mmap2")->arg, 3);
+        assert_int_equal(pg_cap_stop_values_find(PG_CAP_KIND_MMAP, "mmap")->mask, MAP_LOCKED);
+        assert_null(pg_cap_stop_values_find(PG_CAP_KIND_OPEN, "open"));
+        /* setrlimit always sets a limit: only prlimit64 has a condition */
+        assert_null(pg_cap_stop_values_find(PG_CAP_KIND_RLIMIT, "setrlimit"));
+        assert_int_equal(pg_cap_stop_values_find(PG_CAP_KIND_RLIMIT, "prlimit64")->nonzero, 5);
 }
 
 static struct pg_cap_creds creds(uid_t uid, gid_t gid, uint64_t eff)

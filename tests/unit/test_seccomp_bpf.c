@@ -13,7 +13,9 @@
 #include <sys/mman.h>
 #include <linux/seccomp.h>
 #include <signal.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -207,6 +209,17 @@ UNDER_FILTER static int mmap_ran(int flags)
         return !(r == -1 && errno == ENOSYS);
 }
 
+/* prlimit64(pid, RLIMIT_NOFILE, new, old): ran (any result but the filter's ENOSYS). The
+ * pointers need not be valid: a call that runs fails with EFAULT or ESRCH. */
+UNDER_FILTER static bool prlimit_ran(uint64_t pid, uint64_t new_limit)
+{
+        uint64_t old[2];
+        errno = 0;
+        long r = syscall(SYS_prlimit64, (long)pid, (long)RLIMIT_NOFILE, (long)new_limit,
+                         (long)(uintptr_t)old);
+        return !(r == -1 && errno == ENOSYS);
+}
+
 /* The child for `conditional`: exits 0, or with which expectation failed (it exits itself: a
  * noreturn call from instrumented code would make a syscall the filter refuses). */
 UNDER_FILTER static void conditional_child(const struct sock_fprog *prog)
@@ -221,6 +234,11 @@ UNDER_FILTER static void conditional_child(const struct sock_fprog *prog)
                 child_exit(3); /* the neighbours in the tree are unchanged */
         if (!mmap_ran(MAP_PRIVATE | MAP_ANONYMOUS) || mmap_ran(MAP_PRIVATE | MAP_LOCKED))
                 child_exit(4); /* a mask: only flags with MAP_LOCKED stop */
+        if (!prlimit_ran(0, 0))
+                child_exit(5); /* arguments 0 and 2 both 0: runs */
+        if (prlimit_ran(1, 0) || prlimit_ran(0, 1) || prlimit_ran(0, 1ull << 32) ||
+            prlimit_ran(1ull << 32, 0))
+                child_exit(6); /* either not 0, in either half: stops */
         child_exit(0);
 }
 
@@ -238,10 +256,12 @@ static void conditional(void **state)
                 pg_syscall_set_add(&set, PG_ARCH_X86_64, SYS_getppid);
                 pg_syscall_set_add(&set, PG_ARCH_X86_64, SYS_fcntl);
                 pg_syscall_set_add(&set, PG_ARCH_X86_64, SYS_mmap);
+                pg_syscall_set_add(&set, PG_ARCH_X86_64, SYS_prlimit64);
                 struct pg_stop_conds conds = {0};
                 const uint32_t cmds[] = {F_SETLEASE, F_SETPIPE_SZ};
-                assert_true(pg_stop_conds_add(&conds, "fcntl", 1, cmds, 2, 0));
-                assert_true(pg_stop_conds_add(&conds, "mmap", 3, NULL, 0, MAP_LOCKED));
+                assert_true(pg_stop_conds_add(&conds, "fcntl", 1, cmds, 2, 0, 0));
+                assert_true(pg_stop_conds_add(&conds, "mmap", 3, NULL, 0, MAP_LOCKED, 0));
+                assert_true(pg_stop_conds_add(&conds, "prlimit64", 0, NULL, 0, 0, 5));
                 struct sock_fprog prog = {0};
                 assert_int_equal(pg_seccomp_bpf_build_cond(&set, &conds, &prog, NULL), 0);
                 pid_t pid = fork();
