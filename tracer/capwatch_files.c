@@ -146,9 +146,9 @@ void pg_cw_judge_exec(struct pg_cw_call *c)
 {
         struct pg_cw_path p;
         struct pg_cap_inode ino;
-        if (pg_cw_arg(c, c->rule->path) == 0 && c->t->proc->exe) {
-                /* the command's own exec, counted at its exec event: no arguments, only what
-                 * it became */
+        if (c->rule->dirfd < 0 && pg_cw_arg(c, c->rule->path) == 0 && c->t->proc->exe) {
+                /* the command's own execve, counted at its exec event: no arguments, only what
+                 * it became (execveat's NULL path with AT_EMPTY_PATH names its fd: judged) */
                 pg_cw_describe(c, "%s(\"%s\")", c->name, c->t->proc->exe);
                 return;
         }
