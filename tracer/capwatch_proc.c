@@ -86,11 +86,12 @@ int pg_cw_root_fd(struct pg_capwatch *w, struct pg_cw_thread *th)
 static bool from_root_fd(const struct pg_cw_call *c, struct pg_cw_path *ret)
 {
         int fd = c->th ? pg_cw_root_fd(c->w, c->th) : -1;
-        if (fd < 0)
+        if (fd < 0 ||
+            snprintf(ret->full, sizeof(ret->full), ".%s", ret->shown) >= (int)sizeof(ret->full))
                 return false;
         ret->dirfd = fd;
         ret->base_len = 1;
-        return snprintf(ret->full, sizeof(ret->full), ".%s", ret->shown) < (int)sizeof(ret->full);
+        return true;
 }
 
 int pg_cw_path(const struct pg_cw_call *c, int dirfd_arg, int path_arg, struct pg_cw_path *ret)
@@ -105,7 +106,6 @@ int pg_cw_path(const struct pg_cw_call *c, int dirfd_arg, int path_arg, struct p
                 return -EFAULT;
         if (ret->shown[0] == '/' && from_root_fd(c, ret))
                 return 0;
-        ret->dirfd = AT_FDCWD;
         if (ret->shown[0] == '/')
                 n = snprintf(ret->full, sizeof(ret->full), "/proc/%d/root", tid);
         else if (dirfd == AT_FDCWD)
@@ -154,7 +154,7 @@ int pg_cw_stat_at(const struct pg_cw_path *p, const char *path, bool follow,
 
 int pg_cw_stat_path(const struct pg_cw_path *p, bool follow, struct pg_cap_inode *ret)
 {
-        return stat_at(p->dirfd, p->full, follow, ret);
+        return pg_cw_stat_at(p, p->full, follow, ret);
 }
 
 int pg_cw_stat_fd(pid_t pid, int fd, struct pg_cap_inode *ret)

@@ -89,6 +89,12 @@ static void emit_load(struct prog *p, uint8_t arg, bool high)
                                                  (high ? 4u : 0u)));
 }
 
+/* The jump offset from the entry's instruction at `pos` to its RET TRACE (at len - 1). */
+static uint8_t to_trace(uint8_t len, uint8_t pos)
+{
+        return (uint8_t)(len - 2 - pos);
+}
+
 /* nr matched: ALLOW, or for a conditional syscall TRACE when one of its `nonzero` arguments is not
  * 0 (both halves tested), or its argument `arg` (low 32 bits) has a listed value or a bit of the
  * mask. The non-matching nr jumps over the whole entry; every test that matches jumps to the
@@ -105,8 +111,6 @@ static void emit_entry(struct prog *p, uint32_t nr, const struct pg_stop_cond *c
                 k += (c->nonzero >> a) & 1u;
         uint8_t len = (uint8_t)(4 * k + (n || m ? 1 + m + n : 0) + 2), pos = 0;
         emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, nr, 0, len));
-        /* from the instruction at `pos` to RET TRACE at len - 1 */
-#define TO_TRACE() ((uint8_t)(len - 2 - pos))
         for (uint8_t a = 0; a < 6; a++) {
                 if (!((c->nonzero >> a) & 1u))
                         continue;
@@ -114,7 +118,7 @@ static void emit_entry(struct prog *p, uint32_t nr, const struct pg_stop_cond *c
                         emit_load(p, a, half);
                         pos++;
                         emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0,
-                                                             TO_TRACE()));
+                                                             to_trace(len, pos)));
                         pos++;
                 }
         }
@@ -124,15 +128,14 @@ static void emit_entry(struct prog *p, uint32_t nr, const struct pg_stop_cond *c
         }
         if (m) {
                 emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, c->mask,
-                                                     TO_TRACE(), 0));
+                                                     to_trace(len, pos), 0));
                 pos++;
         }
         for (uint8_t v = 0; v < n; v++) {
                 emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, c->values[v],
-                                                     TO_TRACE(), 0));
+                                                     to_trace(len, pos), 0));
                 pos++;
         }
-#undef TO_TRACE
         emit_ret(p, SECCOMP_RET_ALLOW);
         emit_ret(p, SECCOMP_RET_TRACE);
 }
