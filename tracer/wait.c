@@ -101,11 +101,11 @@ static pid_t poll_wait(struct pg_waiter *w, int64_t now, int *status)
 pid_t pg_waiter_wait(struct pg_waiter *w, int *status)
 {
         pid_t pid = 0;
-        if (w->poll_ns > 0) {
+        if (w->poll_ns > 0 && w->skip > 0) {
+                w->skip--;
+        } else if (w->poll_ns > 0) {
                 int64_t now = now_ns();
-                if (w->skip > 0)
-                        w->skip--;
-                else if (now >= w->quiet_until)
+                if (now >= w->quiet_until)
                         pid = poll_wait(w, now, status);
         }
         return pid ? pid : waitpid(-1, status, __WALL);
