@@ -178,3 +178,15 @@ enum pg_arch pg_arch_native(void)
 #error "unsupported architecture"
 #endif
 }
+
+bool pg_arch_traceable(enum pg_arch arch)
+{
+        enum pg_arch native = pg_arch_native();
+        if (arch == native)
+                return true;
+        if (native == PG_ARCH_X86_64)
+                return arch == PG_ARCH_X86 || arch == PG_ARCH_X32;
+        if (native == PG_ARCH_AARCH64)
+                return arch == PG_ARCH_ARM;
+        return false;
+}

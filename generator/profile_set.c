@@ -20,7 +20,7 @@ int pg_profile_allowed_set(const struct pg_profile *p, struct pg_syscall_set *re
         memset(ret, 0, sizeof(*ret));
         for (char **an = p->arches; an && *an; an++) {
                 enum pg_arch arch = pg_arch_from_name(*an);
-                if (arch == PG_ARCH_INVALID)
+                if (arch == PG_ARCH_INVALID || !pg_arch_traceable(arch))
                         continue; /* an architecture this machine cannot run anyway */
                 for (size_t i = 0; i < p->n_rules; i++) {
                         if (!unconditional(&p->rules[i]))

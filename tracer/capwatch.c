@@ -374,7 +374,7 @@ static void add_everywhere(struct pg_syscall_set *set, const char *name)
 {
         for (int a = 0; a < PG_ARCH_COUNT; a++) {
                 uint32_t slot;
-                if (pg_arch_syscall_slot(a, name, &slot) == 0)
+                if (pg_arch_traceable(a) && pg_arch_syscall_slot(a, name, &slot) == 0)
                         pg_syscall_set_add(set, a, slot);
         }
 }
@@ -498,7 +498,8 @@ static void index_rules(struct pg_capwatch *w)
         for (size_t i = 0; i < n; i++)
                 for (int a = 0; a < PG_ARCH_COUNT; a++) {
                         uint32_t slot;
-                        if (pg_arch_syscall_slot(a, w->rules[i].syscall, &slot) == 0)
+                        if (pg_arch_traceable(a) &&
+                            pg_arch_syscall_slot(a, w->rules[i].syscall, &slot) == 0)
                                 w->rule_of[a][slot] = (uint16_t)(i + 1);
                 }
 }

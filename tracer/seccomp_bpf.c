@@ -49,7 +49,7 @@ bool pg_stop_conds_add(struct pg_stop_conds *conds, const char *name, uint8_t ar
                 return false;
         for (int a = 0; a < PG_ARCH_COUNT; a++) {
                 uint32_t slot;
-                if (pg_arch_syscall_slot(a, name, &slot) < 0)
+                if (!pg_arch_traceable(a) || pg_arch_syscall_slot(a, name, &slot) < 0)
                         continue;
                 if (conds->n == PG_STOP_CONDS)
                         return false;

@@ -25,9 +25,10 @@ static const struct clone_slots *slots(enum pg_arch arch)
         static bool done;
         if (!done) {
                 for (int a = 0; a < PG_ARCH_COUNT; a++) {
-                        if (pg_arch_syscall_slot(a, "clone", &table[a].clone) < 0)
+                        bool t = pg_arch_traceable(a);
+                        if (!t || pg_arch_syscall_slot(a, "clone", &table[a].clone) < 0)
                                 table[a].clone = NO_SLOT;
-                        if (pg_arch_syscall_slot(a, "clone3", &table[a].clone3) < 0)
+                        if (!t || pg_arch_syscall_slot(a, "clone3", &table[a].clone3) < 0)
                                 table[a].clone3 = NO_SLOT;
                 }
                 done = true;

@@ -325,7 +325,7 @@ int pg_unwinder_new(struct pg_recording *rec, const struct pg_unwind_opts *opts,
         for (int a = 0; a < PG_ARCH_COUNT; a++)
                 for (size_t i = 0; i < sizeof(remaps) / sizeof(remaps[0]); i++) {
                         uint32_t slot;
-                        if (pg_arch_syscall_slot(a, remaps[i], &slot) == 0)
+                        if (pg_arch_traceable(a) && pg_arch_syscall_slot(a, remaps[i], &slot) == 0)
                                 pg_syscall_set_add(&u->remaps, a, slot);
                 }
         pg_unwind_observer_init(u);

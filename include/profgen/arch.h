@@ -59,3 +59,8 @@ const char *pg_arch_syscall_name(enum pg_arch arch, uint32_t slot);
 int pg_arch_syscall_slot(enum pg_arch arch, const char *name, uint32_t *ret_slot);
 /* The architecture this binary was built for. */
 enum pg_arch pg_arch_native(void);
+/* Whether a process on this machine can make syscalls of `arch`: the native architecture and the
+ * compat ABIs its kernel family runs (x86_64: x86 and x32; aarch64: arm). The tracer never sees
+ * any other, so what it prepares per architecture (stop sets, rule indexes, filter blocks) skips
+ * them: resolving the names of a foreign architecture costs milliseconds at every start. */
+bool pg_arch_traceable(enum pg_arch arch);

@@ -72,12 +72,40 @@ static void i386_and_x32(void **state)
         assert_string_equal(pg_arch_syscall_name(PG_ARCH_S390X, slot), "socket");
 }
 
+/* The tracer prepares only the architectures a process here can use: the native one and the
+ * compat ABIs of its family, each telling its stops apart by audit architecture and number. */
+static void traceable(void **state)
+{
+        (void)state;
+        enum pg_arch native = pg_arch_native();
+        assert_true(pg_arch_traceable(native));
+        size_t n = 0;
+        for (int a = 0; a < PG_ARCH_COUNT; a++) {
+                if (!pg_arch_traceable(a))
+                        continue;
+                n++;
+                const struct pg_arch_info *ai = pg_arch_info(a);
+                assert_int_equal(pg_arch_from_audit(ai->audit_arch, ai->nr_bias), a);
+        }
+        assert_false(pg_arch_traceable(PG_ARCH_INVALID));
+        assert_false(pg_arch_traceable(PG_ARCH_COUNT));
+#if defined(__x86_64__) && !defined(__ILP32__)
+        assert_int_equal(n, 3);
+        assert_true(pg_arch_traceable(PG_ARCH_X86) && pg_arch_traceable(PG_ARCH_X32));
+        assert_false(pg_arch_traceable(PG_ARCH_AARCH64) || pg_arch_traceable(PG_ARCH_ARM) ||
+                     pg_arch_traceable(PG_ARCH_S390X));
+#else
+        assert_true(n >= 1);
+#endif
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(name_is_interned),
             cmocka_unit_test(names_round_trip),
             cmocka_unit_test(i386_and_x32),
+            cmocka_unit_test(traceable),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
