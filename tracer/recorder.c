@@ -162,9 +162,8 @@ static void on_exec(void *ud, struct pg_tracee *t)
 static uint32_t slot_or_none(enum pg_arch arch, const char *name)
 {
         uint32_t slot;
-        return pg_arch_traceable(arch) && pg_arch_syscall_slot(arch, name, &slot) == 0
-                   ? slot
-                   : UINT32_MAX;
+        return pg_arch_traceable(arch) && pg_arch_syscall_slot(arch, name, &slot) == 0 ? slot
+                                                                                       : UINT32_MAX;
 }
 
 static void add_slot(struct pg_syscall_set *set, enum pg_arch arch, uint32_t slot)
