@@ -7,6 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* libseccomp's pseudo numbers (seccomp-syscalls.h): -101... for the socket calls and -201... for
+ * the IPC calls that socketcall() and ipc() multiplex; from -10001 down for every other call an
+ * architecture's table has no number for. */
+#define PG_SCMP_PNR_SINGLE (-10000)
+
 #ifndef AUDIT_ARCH_RISCV64
 #define AUDIT_ARCH_RISCV64 (EM_RISCV | __AUDIT_ARCH_64BIT | __AUDIT_ARCH_LE)
 #endif
@@ -85,55 +90,58 @@ const char *pg_arch_syscall_name(enum pg_arch arch, uint32_t slot)
         return cache[arch][slot];
 }
 
-/* Every name an architecture's slots have, sorted (ties by slot), made once per architecture the
- * first time a name resolves to a pseudo number: the slot of a multiplexed name is found by binary
- * search instead of a scan of all slots per lookup (a recording resolves ~2,400 names at start). */
-struct name_slot {
-        const char *name;
-        uint32_t slot;
+/* The slot of a name libseccomp answers with a pseudo number, found by resolving the
+ * architecture's slots upward and remembering each name's lowest slot in a hash table. The scan
+ * stops at the first slot with the name asked for, so a start that looks up x86's socket and IPC
+ * calls (slots 337-402) resolves ~400 slots once instead of all 1,024 (each resolution is a
+ * linear search in libseccomp, and a slot no call has costs a full one). */
+#define SCAN_BUCKETS 2048u /* a power of two, above PG_SYSCALL_SLOTS: the table never fills */
+
+struct name_scan {
+        uint32_t next; /* slots below this are in the table */
+        const char *name[SCAN_BUCKETS];
+        uint32_t slot[SCAN_BUCKETS];
 };
 
-static int by_name_slot(const void *a, const void *b)
+static uint32_t name_hash(const char *s)
 {
-        const struct name_slot *x = a, *y = b;
-        int c = strcmp(x->name, y->name);
-        return c ? c : (x->slot > y->slot) - (x->slot < y->slot);
+        uint32_t h = 2166136261u; /* FNV-1a */
+        for (; *s; s++)
+                h = (h ^ (uint8_t)*s) * 16777619u;
+        return h;
 }
 
-static const struct name_slot *names_of(enum pg_arch arch, size_t *n)
+/* The bucket holding `name`, or the empty one where it would go. */
+static uint32_t scan_bucket(const struct name_scan *t, const char *name)
 {
-        static struct name_slot index[PG_ARCH_COUNT][PG_SYSCALL_SLOTS];
-        static size_t count[PG_ARCH_COUNT];
-        static bool built[PG_ARCH_COUNT];
-        if (!built[arch]) {
-                for (uint32_t s = 0; s < PG_SYSCALL_SLOTS; s++) {
-                        const char *name = pg_arch_syscall_name(arch, s);
-                        if (name)
-                                index[arch][count[arch]++] = (struct name_slot){name, s};
-                }
-                qsort(index[arch], count[arch], sizeof(index[arch][0]), by_name_slot);
-                built[arch] = true;
-        }
-        *n = count[arch];
-        return index[arch];
+        uint32_t b = name_hash(name) & (SCAN_BUCKETS - 1);
+        while (t->name[b] && strcmp(t->name[b], name) != 0)
+                b = (b + 1) & (SCAN_BUCKETS - 1);
+        return b;
 }
 
 /* The lowest slot named `name`, or -ENOENT. */
 static int slot_by_name(enum pg_arch arch, const char *name, uint32_t *ret_slot)
 {
-        size_t total, lo = 0;
-        const struct name_slot *idx = names_of(arch, &total);
-        size_t hi = total;
-        while (lo < hi) { /* the first entry not below `name` */
-                size_t mid = lo + (hi - lo) / 2;
-                if (strcmp(idx[mid].name, name) < 0)
-                        lo = mid + 1;
-                else
-                        hi = mid;
+        static struct name_scan scans[PG_ARCH_COUNT];
+        struct name_scan *t = &scans[arch];
+        uint32_t b = scan_bucket(t, name);
+        while (!t->name[b] && t->next < PG_SYSCALL_SLOTS) {
+                uint32_t s = t->next++;
+                const char *n = pg_arch_syscall_name(arch, s);
+                if (!n)
+                        continue;
+                uint32_t nb = scan_bucket(t, n);
+                if (t->name[nb])
+                        continue; /* a lower slot has the name already */
+                t->name[nb] = n;
+                t->slot[nb] = s;
+                if (nb == b) /* the name asked for, or another in its probe chain: look again */
+                        b = scan_bucket(t, name);
         }
-        if (lo == total || strcmp(idx[lo].name, name) != 0)
+        if (!t->name[b])
                 return -ENOENT;
-        *ret_slot = idx[lo].slot;
+        *ret_slot = t->slot[b];
         return 0;
 }
 
@@ -145,10 +153,12 @@ int pg_arch_syscall_slot(enum pg_arch arch, const char *name, uint32_t *ret_slot
         int nr = seccomp_syscall_resolve_name_arch(ai->scmp_arch, name);
         if (nr == __NR_SCMP_ERROR)
                 return -ENOENT;
+        if (nr <= PG_SCMP_PNR_SINGLE)
+                return -ENOENT; /* libseccomp's table has no number for the call here */
         if (nr < 0) {
-                /* A pseudo-syscall number: either the architecture lacks the call, or libseccomp
-                 * prefers its multiplexed form (socket, bind, semget ... on x86 and s390x, which
-                 * also have them as direct syscalls). The direct number is the slot named so. */
+                /* A multiplexed call's pseudo number (socket, bind, semget ... on x86 and s390x,
+                 * which may also have them as direct syscalls): the direct number is the slot
+                 * named so, if any. */
                 return slot_by_name(arch, name, ret_slot);
         }
         if (!pg_arch_slot(arch, (uint64_t)nr, ret_slot))

@@ -7,7 +7,11 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <seccomp.h>
+#include <stdbool.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "profgen/arch.h"
 
@@ -25,6 +29,55 @@ static void name_is_interned(void **state)
 
 /* Every name resolves back to its slot, including the socket and IPC calls that x86 and s390x
  * have both directly and multiplexed (libseccomp answers the name with a pseudo number). */
+/* Mismatches between every name of `arch` and its lowest slot, asking in slot order upward or
+ * downward; counts the names libseccomp gives a pseudo number (the multiplexed ones, found by
+ * scanning slots upward) in *multiplexed. */
+static int round_trip_mismatches(enum pg_arch arch, bool down, size_t *multiplexed)
+{
+        int bad = 0;
+        for (uint32_t i = 0; i < PG_SYSCALL_SLOTS; i++) {
+                uint32_t s = down ? PG_SYSCALL_SLOTS - 1 - i : i, back, lowest = s;
+                const char *n = pg_arch_syscall_name(arch, s);
+                if (!n)
+                        continue;
+                for (uint32_t k = 0; k < s; k++) /* a name may have several slots */
+                        if (pg_arch_syscall_name(arch, k) &&
+                            strcmp(pg_arch_syscall_name(arch, k), n) == 0) {
+                                lowest = k;
+                                break;
+                        }
+                *multiplexed +=
+                    seccomp_syscall_resolve_name_arch(pg_arch_info(arch)->scmp_arch, n) < 0;
+                bad += pg_arch_syscall_slot(arch, n, &back) != 0 || back != lowest;
+        }
+        return bad;
+}
+
+/* The slot scan behind multiplexed names keeps state for the process: each order is checked in
+ * a child forked before any lookup here (this test runs first), so both start from nothing. */
+static void multiplexed_any_order(void **state)
+{
+        (void)state;
+        static const enum pg_arch archs[] = {PG_ARCH_X86, PG_ARCH_S390X, PG_ARCH_PPC64LE};
+        for (int down = 0; down < 2; down++) {
+                pid_t pid = fork();
+                assert_true(pid >= 0);
+                if (pid == 0) {
+                        int bad = 0;
+                        for (size_t i = 0; i < sizeof(archs) / sizeof(archs[0]); i++) {
+                                size_t multiplexed = 0;
+                                bad += round_trip_mismatches(archs[i], down, &multiplexed);
+                                bad += multiplexed < 10; /* the socket calls at least */
+                        }
+                        _exit(bad ? 1 : 0);
+                }
+                int status;
+                assert_int_equal(waitpid(pid, &status, 0), pid);
+                assert_true(WIFEXITED(status));
+                assert_int_equal(WEXITSTATUS(status), 0);
+        }
+}
+
 static void names_round_trip(void **state)
 {
         (void)state;
@@ -102,6 +155,7 @@ static void traceable(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
+            cmocka_unit_test(multiplexed_any_order),
             cmocka_unit_test(name_is_interned),
             cmocka_unit_test(names_round_trip),
             cmocka_unit_test(i386_and_x32),
