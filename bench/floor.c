@@ -4,8 +4,8 @@
  * avoid per syscall and nothing else: one SECCOMP_RET_TRACE stop, one PTRACE_GET_SYSCALL_INFO, a
  * bit in a bitmap, one PTRACE_CONT. No names, no profile, no process table beyond a pid bitmap.
  *
- *   floor [-v] [-o FILE] [--pin=same|split|tracer] [--spin=USEC] [--events-only] [--] COMMAND
- *         [ARG...]
+ *   floor [-v] [-o FILE] [--pin=same|split|tracer] [--spin=USEC] [--events-only|--allow-all]
+ *         [--] COMMAND [ARG...]
  *
  * --pin=same puts the tracer and the command on the CPU the tracer started on; --pin=split puts
  * them on two different CPUs. Children inherit the command's affinity, so with either setting the
@@ -13,7 +13,11 @@
  * --pin=tracer pins only the tracer to the CPU it started on and leaves the command free: does
  * the scheduler then wake the command beside its tracer?
  * --events-only installs no filter: the tracer sees only fork, clone and exec. That is the least
- * any ptrace recorder that follows processes costs, the bound for `profgen record --baseline`.
+ * any ptrace recorder that follows processes costs.
+ * --allow-all installs a filter that allows every syscall: the tracer again sees only fork, clone
+ * and exec, but every syscall of the workload takes the kernel's seccomp entry path, as under any
+ * baseline filter (and under a container runtime's own profile). That is the bound for `profgen
+ * record --baseline`, which must keep a filter to see the syscalls its baseline lacks.
  * --spin=USEC polls waitpid(WNOHANG) for up to USEC microseconds before blocking: an experiment on
  * whether keeping the tracer's CPU out of idle shortens the wake-up of each stop.
  * -o writes the distinct (arch, number) pairs seen, one per line, for checking against a profile.
@@ -204,10 +208,13 @@ static int trace_loop(struct floor *f, pid_t command, double spin_us)
         }
 }
 
+static enum { FILTER_TRACE, FILTER_NONE, FILTER_ALLOW } filter_mode;
+
 static int install_filter(void)
 {
-        /* One instruction: every syscall of every architecture stops once. */
-        struct sock_filter insn[] = {BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE)};
+        /* One instruction: every syscall of every architecture stops once (or never, allowed). */
+        struct sock_filter insn[] = {BPF_STMT(
+            BPF_RET | BPF_K, filter_mode == FILTER_ALLOW ? SECCOMP_RET_ALLOW : SECCOMP_RET_TRACE)};
         struct sock_fprog prog = {.len = 1, .filter = insn};
         if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) == 0)
                 return 0;
@@ -217,8 +224,6 @@ static int install_filter(void)
         return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
 }
 
-static bool events_only;
-
 static void child(char **argv)
 {
         if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0) {
@@ -227,7 +232,7 @@ static void child(char **argv)
         }
         /* Stop so the parent can set options before the first filtered syscall. */
         raise(SIGSTOP);
-        if (!events_only && install_filter() < 0) {
+        if (filter_mode != FILTER_NONE && install_filter() < 0) {
                 perror("floor: seccomp");
                 _exit(EXIT_TRACER);
         }
@@ -296,7 +301,7 @@ static unsigned long count_seen(const struct floor *f)
 static void usage(FILE *out)
 {
         fprintf(out, "usage: floor [-v] [-o FILE] [--pin=same|split|tracer] [--spin=USEC] "
-                     "[--events-only] [--] COMMAND [ARG...]\n");
+                     "[--events-only|--allow-all] [--] COMMAND [ARG...]\n");
 }
 
 int main(int argc, char **argv)
@@ -308,6 +313,7 @@ int main(int argc, char **argv)
             {"verbose", no_argument, NULL, 'v'},
             {"help", no_argument, NULL, 'h'},
             {"events-only", no_argument, NULL, 'e'},
+            {"allow-all", no_argument, NULL, 'a'},
             {NULL, 0, NULL, 0},
         };
         enum pin_mode pin = PIN_NONE;
@@ -330,7 +336,10 @@ int main(int argc, char **argv)
                         }
                         break;
                 case 'e':
-                        events_only = true;
+                        filter_mode = FILTER_NONE;
+                        break;
+                case 'a':
+                        filter_mode = FILTER_ALLOW;
                         break;
                 case 's':
                         spin_us = atof(optarg);

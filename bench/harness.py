@@ -152,8 +152,11 @@ def variants(a: argparse.Namespace, bindir: Path) -> list[Variant]:
                 why_not="one CPU", default=False),
         Variant("floor-spin", "floor, polling 50 us for the next stop before sleeping (as profgen "
                 "does, but at every wait)", [floor, "--spin=50", "--"]),
-        Variant("floor-events", "floor without a filter: only fork/clone/exec stops (the bound "
-                "for --baseline)", [floor, "--events-only", "--"]),
+        Variant("floor-events", "floor without a filter: only fork/clone/exec stops (what "
+                "following processes costs)", [floor, "--events-only", "--"]),
+        Variant("floor-allow", "floor with a filter that allows every syscall: fork/clone/exec "
+                "stops plus the kernel's seccomp path on every syscall (the bound for --baseline)",
+                [floor, "--allow-all", "--"]),
         Variant("floor-pintracer", "floor, only the tracer pinned (experiment)",
                 [floor, "--pin=tracer", "--"], default=False),
         Variant("strace", "strace -f -o /dev/null", ["strace", "-f", "-o", "/dev/null", "--"],
