@@ -307,14 +307,10 @@ static void usage(FILE *out)
 int main(int argc, char **argv)
 {
         static const struct option opts[] = {
-            {"pin", required_argument, NULL, 'p'},
-            {"spin", required_argument, NULL, 's'},
-            {"output", required_argument, NULL, 'o'},
-            {"verbose", no_argument, NULL, 'v'},
-            {"help", no_argument, NULL, 'h'},
-            {"events-only", no_argument, NULL, 'e'},
-            {"allow-all", no_argument, NULL, 'a'},
-            {NULL, 0, NULL, 0},
+            {"pin", required_argument, NULL, 'p'},    {"spin", required_argument, NULL, 's'},
+            {"output", required_argument, NULL, 'o'}, {"verbose", no_argument, NULL, 'v'},
+            {"help", no_argument, NULL, 'h'},         {"events-only", no_argument, NULL, 'e'},
+            {"allow-all", no_argument, NULL, 'a'},    {NULL, 0, NULL, 0},
         };
         enum pin_mode pin = PIN_NONE;
         const char *out = NULL;

@@ -70,19 +70,13 @@ static unsigned open_mask(int flags)
         return acc[flags & O_ACCMODE] | ((flags & O_TRUNC) ? PG_MAY_WRITE : 0);
 }
 
-static void judge_open_flags(struct pg_cw_call *c, int flags)
+static void judge_open_path(struct pg_cw_call *c, const struct pg_cw_path *p, int flags)
 {
-        struct pg_cw_path p;
         struct pg_cap_inode ino;
-        char fl[128];
-        if (pg_cw_path(c, c->rule->dirfd, c->rule->path, &p) < 0)
-                return;
-        open_flags(flags, fl, sizeof(fl));
-        pg_cw_describe(c, "%s(\"%s\", %s)", c->name, p.shown, fl);
-        pg_cw_check_walk(c, &p);
-        int r = pg_cw_stat_path(&p, !(flags & O_NOFOLLOW), &ino);
+        pg_cw_check_walk(c, p);
+        int r = pg_cw_stat_path(p, !(flags & O_NOFOLLOW), &ino);
         if (r == -ENOENT && (flags & O_CREAT)) {
-                claim_parent(c, &p);
+                claim_parent(c, p);
                 return;
         }
         if (r < 0 || (flags & O_PATH))
@@ -90,6 +84,56 @@ static void judge_open_flags(struct pg_cw_call *c, int flags)
         claim_dac(c, &ino, open_mask(flags), "the file");
         if ((flags & O_NOATIME) && !pg_cap_model_owner(c->cr, &ino))
                 pg_cw_claim(c, CAP_FOWNER, NULL, "O_NOATIME on a file owned by %u", ino.uid);
+}
+
+static uint64_t fnv(uint64_t h, const void *data, size_t len)
+{
+        const uint8_t *b = data;
+        for (size_t i = 0; i < len; i++)
+                h = (h ^ b[i]) * 1099511628211ull;
+        return h;
+}
+
+/* An open's identity for the repeat check: the rule, flags, absolute path, root generation and
+ * the credentials the model uses; 0 (never equal) where a repeat must be judged again: without
+ * the kernel's record, or for a path relative to a directory that may have moved. With the
+ * record, an open that needed nothing and comes again unchanged is not judged again: a file or
+ * directory changed in between can only make it need DAC_OVERRIDE, DAC_READ_SEARCH or FOWNER,
+ * which the kernel's record reports of any syscall (PG_CW_PLAIN_CAPS). Saves its stat calls (one
+ * per directory on the way and one for the file) on programs that open the same files again and
+ * again. */
+static uint64_t repeat_key(const struct pg_cw_call *c, const struct pg_cw_path *p, int flags)
+{
+        if (!c->w->tp || p->shown[0] != '/' || (c->rule->caps & ~PG_CW_PLAIN_CAPS))
+                return 0;
+        const struct pg_cap_creds *cr = c->cr;
+        uint64_t h = 14695981039346656037ull;
+        h = fnv(h, &c->rule, sizeof(c->rule));
+        h = fnv(h, &flags, sizeof(flags));
+        h = fnv(h, &c->w->root_gen, sizeof(c->w->root_gen));
+        h = fnv(h, &cr->fsuid, sizeof(cr->fsuid));
+        h = fnv(h, &cr->fsgid, sizeof(cr->fsgid));
+        h = fnv(h, &cr->cap_eff, sizeof(cr->cap_eff));
+        h = fnv(h, &cr->n_groups, sizeof(cr->n_groups));
+        h = fnv(h, cr->groups, cr->n_groups * sizeof(cr->groups[0]));
+        h = fnv(h, p->shown, strlen(p->shown) + 1);
+        return h ? h : 1;
+}
+
+static void judge_open_flags(struct pg_cw_call *c, int flags)
+{
+        struct pg_cw_path p;
+        char fl[128];
+        if (pg_cw_path(c, c->rule->dirfd, c->rule->path, &p) < 0)
+                return;
+        open_flags(flags, fl, sizeof(fl));
+        pg_cw_describe(c, "%s(\"%s\", %s)", c->name, p.shown, fl);
+        uint64_t key = repeat_key(c, &p, flags);
+        if (key && key == c->th->clean_open)
+                return;
+        size_t claims = c->th->n_claims;
+        judge_open_path(c, &p, flags);
+        c->th->clean_open = c->th->n_claims == claims ? key : 0;
 }
 
 void pg_cw_judge_open(struct pg_cw_call *c)

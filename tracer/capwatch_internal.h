@@ -56,6 +56,8 @@ struct pg_cw_thread {
          * watcher's (pg_cw_root_fd) */
         int root_fd;
         uint32_t root_gen;
+        /* the last open that needed nothing, as capwatch_files.c's repeat key (0: none) */
+        uint64_t clean_open;
 };
 
 /* Host settings that are global (not per container), read once. */

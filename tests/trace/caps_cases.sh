@@ -21,6 +21,7 @@ chmod-setgid    | CAP_FSETID                         | cap_chmod $D/sgid 2755
 open-other-r    | CAP_DAC_OVERRIDE                   | cap_open $D/other r
 open-other-w    | CAP_DAC_OVERRIDE                   | cap_open $D/other w
 open-own        | -                                  | cap_open $D/mine r
+reopen-chmod    | CAP_DAC_OVERRIDE                   | cap_open $D/mine reopen
 readdir-other   | CAP_DAC_OVERRIDE                   | cap_open $D/otherdir dir
 readdir-own     | -                                  | cap_open $D/mydir dir
 search-other    | CAP_DAC_OVERRIDE                   | cap_open $D/otherdir/x r

@@ -61,6 +61,20 @@ if [ "$got" != "CAP_DAC_OVERRIDE CAP_SYS_CHROOT" ]; then
   cat "$W/chroot-inference.out" "$W/chroot-inference.caps"; fails=$((fails + 1))
 fi
 
+# The inference alone judges every open, also one it judged before: the same open of the same
+# file, whose permissions changed in between, must be seen to need DAC_OVERRIDE. (With the kernel's
+# record, a repeated open that needed nothing is not judged again: the kernel reports the check,
+# which the reopen-chmod case above proves.)
+caps_objects "$D"
+record_case reopen-inference --caps-source inference -- "$PROFGEN_FIXTURES/cap_open" "$D/mine" reopen
+got=$(caps_of "$W/reopen-inference.caps"); n=$((n + 1))
+printf '| reopen-chmod, inference only | CAP_DAC_OVERRIDE | %s | %s |\n' "$got" \
+  "$(caps_sources "$W/reopen-inference.caps")"
+if [ "$got" != "CAP_DAC_OVERRIDE" ]; then
+  echo "FAIL reopen-chmod with --caps-source inference: recorded [$got]"
+  cat "$W/reopen-inference.out" "$W/reopen-inference.caps"; fails=$((fails + 1))
+fi
+
 # As uid 1000 (profgen itself unprivileged: inference only): nothing is ever needed, whether the
 # call works on the caller's own objects or fails on root's.
 U=$W/u; mkdir "$U"; chown 1000:1000 "$U"
