@@ -270,6 +270,9 @@ def bench_workload(rn: Runner, wl: Workload, vs: list[Variant], reps: int) -> di
         k = rep % len(active)
         for v in active[k:] + active[:k]:
             out = d / f"{v.name}.json"
+            # Untimed: what one run leaves behind (profgen's closer holding the tracepoint
+            # through an RCU grace period, ~45 ms) must not be timed as the next run's.
+            time.sleep(rn.a.gap)
             rn.once(wl.name, v, argv, rep, out=out, base=base)
     info["stops"] = count_stops(rn, argv)
     # The correctness promise, checked on the last repetition's output: recording
@@ -471,7 +474,8 @@ def report(a, wls, vs, s, infos, scale, started, elapsed, repo, rn) -> str:
           "Do not edit by hand: re-run to update. Method: [benchmarks.md](benchmarks.md).", "",
           f"- Date: {started.strftime('%Y-%m-%d %H:%M %Z')} (run took {elapsed / 60:.1f} min)",
           f"- Command: `{a.command_line}`",
-          f"- Mode: {mode}, {a.reps} repetition(s) per variant, interleaved"
+          f"- Mode: {mode}, {a.reps} repetition(s) per variant, interleaved, {a.gap:g} s untimed "
+          "pause before each run"
           + (f"; waited {rn.waited:.0f} s in all for an idle machine (--settle {a.settle:g})"
              if a.settle else ""),
           f"- Load average at start: {a.load_start}; at end: {' '.join(open('/proc/loadavg').read().split()[:3])}"]
@@ -575,6 +579,9 @@ def main() -> int:
     ap.add_argument("--no-scaling", action="store_true")
     ap.add_argument("--settle", type=float, default=0, metavar="SECONDS",
                     help="before each repetition wait up to SECONDS for an idle machine")
+    ap.add_argument("--gap", type=float, default=0.1, metavar="SECONDS",
+                    help="untimed pause before each run (default 0.1; docs/benchmarks.md: "
+                         "back-to-back recordings)")
     ap.add_argument("--extra", action="append", metavar="NAME=OPTIONS",
                     help="also time `profgen record OPTIONS` as variant profgen-NAME")
     ap.add_argument("--timeout", type=float, help="per-run limit in seconds")
