@@ -49,31 +49,28 @@ while IFS='|' read -r name expect cmd; do
   fi
 done <<<"$CAPS_CASES"
 
+# inference_case NAME EXPECTED FIXTURE ARGS...: one fixture recorded with the inference alone.
+inference_case() {
+  local name=$1 expect=$2 got; shift 2
+  caps_objects "$D"
+  record_case "$name-inference" --caps-source inference -- "$PROFGEN_FIXTURES/$1" "${@:2}"
+  got=$(caps_of "$W/$name-inference.caps"); n=$((n + 1))
+  printf '| %s, inference only | %s | %s | %s |\n' "$name" "$expect" "$got" \
+    "$(caps_sources "$W/$name-inference.caps")"
+  if [ "$got" != "$expect" ]; then
+    echo "FAIL $name with --caps-source inference: recorded [$got]"
+    cat "$W/$name-inference.out" "$W/$name-inference.caps"; fails=$((fails + 1))
+  fi
+}
+
 # The inference alone must judge a path from the root the thread has now: the tracer keeps each
 # thread's root open, and a chroot must replace it (/other exists only inside $D).
-caps_objects "$D"
-record_case chroot-inference --caps-source inference -- "$PROFGEN_FIXTURES/cap_chroot" "$D" /other
-got=$(caps_of "$W/chroot-inference.caps"); n=$((n + 1))
-printf '| chroot-open, inference only | CAP_DAC_OVERRIDE CAP_SYS_CHROOT | %s | %s |\n' "$got" \
-  "$(caps_sources "$W/chroot-inference.caps")"
-if [ "$got" != "CAP_DAC_OVERRIDE CAP_SYS_CHROOT" ]; then
-  echo "FAIL chroot-open with --caps-source inference: recorded [$got]"
-  cat "$W/chroot-inference.out" "$W/chroot-inference.caps"; fails=$((fails + 1))
-fi
-
+inference_case chroot-open "CAP_DAC_OVERRIDE CAP_SYS_CHROOT" cap_chroot "$D" /other
 # The inference alone judges every open, also one it judged before: the same open of the same
 # file, whose permissions changed in between, must be seen to need DAC_OVERRIDE. (With the kernel's
 # record, a repeated open that needed nothing is not judged again: the kernel reports the check,
 # which the reopen-chmod case above proves.)
-caps_objects "$D"
-record_case reopen-inference --caps-source inference -- "$PROFGEN_FIXTURES/cap_open" "$D/mine" reopen
-got=$(caps_of "$W/reopen-inference.caps"); n=$((n + 1))
-printf '| reopen-chmod, inference only | CAP_DAC_OVERRIDE | %s | %s |\n' "$got" \
-  "$(caps_sources "$W/reopen-inference.caps")"
-if [ "$got" != "CAP_DAC_OVERRIDE" ]; then
-  echo "FAIL reopen-chmod with --caps-source inference: recorded [$got]"
-  cat "$W/reopen-inference.out" "$W/reopen-inference.caps"; fails=$((fails + 1))
-fi
+inference_case reopen-chmod CAP_DAC_OVERRIDE cap_open "$D/mine" reopen
 
 # As uid 1000 (profgen itself unprivileged: inference only): nothing is ever needed, whether the
 # call works on the caller's own objects or fails on root's.
