@@ -156,9 +156,9 @@ int pg_arch_syscall_slot(enum pg_arch arch, const char *name, uint32_t *ret_slot
         if (nr <= PG_SCMP_PNR_SINGLE)
                 return -ENOENT; /* libseccomp's table has no number for the call here */
         if (nr < 0) {
-                /* A multiplexed call's pseudo number (socket, bind, semget ... on x86 and s390x,
-                 * which may also have them as direct syscalls): the direct number is the slot
-                 * named so, if any. */
+                /* A multiplexed call's pseudo number (socket, bind, semget ... on x86, s390x and
+                 * ppc64le, which may also have them as direct syscalls): the direct number is the
+                 * slot named so, if any. */
                 return slot_by_name(arch, name, ret_slot);
         }
         if (!pg_arch_slot(arch, (uint64_t)nr, ret_slot))
