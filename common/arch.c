@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <linux/audit.h>
 #include <seccomp.h>
-#include <stdlib.h>
 #include <string.h>
 
 /* libseccomp's pseudo numbers (seccomp-syscalls.h): -101... for the socket calls and -201... for

@@ -268,9 +268,9 @@ static void thread_enter(struct pg_cw_thread *th, const struct pg_tracee *t, enu
 
 /* A root-moving syscall makes every cached root stale, at its entry and at its exit: a thread
  * that shares the mover's root and is judged in between may have opened the old one. */
-static bool moves_root(struct pg_capwatch *w, const struct pg_syscall *sc)
+static bool moves_root(struct pg_capwatch *w, enum pg_arch arch, uint32_t slot)
 {
-        if (!pg_syscall_set_has(&w->root_moves, sc->arch, sc->slot))
+        if (!pg_syscall_set_has(&w->root_moves, arch, slot))
                 return false;
         w->root_gen++;
         return true;
@@ -280,7 +280,7 @@ static bool on_syscall_enter(void *ud, struct pg_tracee *t, const struct pg_sysc
 {
         struct pg_capwatch *w = ud;
         const struct pg_cap_rule *rule = rule_at(w, sc);
-        bool moving = moves_root(w, sc);
+        bool moving = moves_root(w, sc->arch, sc->slot);
         if (!rule && !w->tp && !moving)
                 return false;
         struct pg_cw_thread *th = pg_cw_thread_get(w, t->tid, true);
@@ -302,8 +302,7 @@ static void on_syscall_exit(void *ud, struct pg_tracee *t, int64_t rval, bool is
         (void)rval;
         if (!th)
                 return;
-        if (pg_syscall_set_has(&w->root_moves, th->arch, th->slot))
-                w->root_gen++;
+        moves_root(w, th->arch, th->slot);
         if (!is_error)
                 commit(w, t, th);
         th->n_claims = 0;
