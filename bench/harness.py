@@ -130,19 +130,30 @@ def variants(a: argparse.Namespace, bindir: Path) -> list[Variant]:
     has_baseline = profgen_supports(pg, "--baseline")
     has_pin = profgen_supports(pg, "--pin-cpu")
     has_poll = profgen_supports(pg, "--poll-us")
+    has_tp = profgen_supports(pg, "tracepoint")
+    # With the syscall tracepoint (root), plain `profgen record` stops only where capabilities
+    # or arguments need it; the stop-path variants below name the one-stop mode explicitly.
+    one_stop = ["--tracing", "seccomp"] if has_tp else []
     vs = [
         Variant("native", "the workload alone", []),
-        Variant("profgen", "profgen record", [pg, "record", "-o", "{out}", "--"],
-                writes_profile=True),
+        Variant("profgen", "profgen record (as root: --tracing tracepoint)",
+                [pg, "record", "-o", "{out}", "--"], writes_profile=True),
+        Variant("profgen-seccomp", "profgen record --tracing seccomp (one stop per syscall: "
+                "the mode without root)",
+                [pg, "record", *one_stop, "-o", "{out}", "--"], writes_profile=True,
+                available=has_tp, why_not="`profgen record --help` does not mention tracepoint"),
         Variant("profgen-baseline", "profgen record --baseline (profile from a first run)",
                 [pg, "record", "--baseline", "{base}", "-o", "{out}", "--"], writes_profile=True,
                 available=has_baseline,
                 why_not="`profgen record --help` does not mention --baseline"),
-        Variant("profgen-pin", "profgen record --pin-cpu (profgen and workload on one CPU)",
-                [pg, "record", "--pin-cpu", "-o", "{out}", "--"], writes_profile=True,
+        Variant("profgen-pin", "profgen record --tracing seccomp --pin-cpu (profgen and workload "
+                "on one CPU)",
+                [pg, "record", *one_stop, "--pin-cpu", "-o", "{out}", "--"], writes_profile=True,
                 available=has_pin, why_not="`profgen record --help` does not mention --pin-cpu"),
-        Variant("profgen-nopoll", "profgen record --poll-us 0 (sleep for every stop, no polling)",
-                [pg, "record", "--poll-us", "0", "-o", "{out}", "--"], writes_profile=True,
+        Variant("profgen-nopoll", "profgen record --tracing seccomp --poll-us 0 (sleep for every "
+                "stop, no polling)",
+                [pg, "record", *one_stop, "--poll-us", "0", "-o", "{out}", "--"],
+                writes_profile=True,
                 available=has_poll, why_not="`profgen record --help` does not mention --poll-us"),
         Variant("floor", "bench/floor.c, minimal one-stop SECCOMP_RET_TRACE loop", [floor, "--"]),
         Variant("floor-pin", "floor, tracer and workload pinned to one CPU",

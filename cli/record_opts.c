@@ -59,8 +59,12 @@ void pg_cli_record_usage(FILE *f)
               "      --errno N|ENOSYS|EPERM  errno of denied syscalls (default ENOSYS)\n"
               "      --allow NAME         also allow syscall NAME (repeatable)\n"
               "      --no-companions      leave out companion syscalls of timing-dependent paths\n"
-              "      --tracing MODE       auto (default), seccomp (one stop per syscall) or\n"
-              "                           ptrace (PTRACE_SYSCALL, no filter in the workload)\n"
+              "      --tracing MODE       auto (default: tracepoint where it can be read and no\n"
+              "                           call stacks are saved, else seccomp), tracepoint\n"
+              "                           (stops only where capabilities or arguments need it;\n"
+              "                           the kernel's syscall tracepoint sees the rest: root),\n"
+              "                           seccomp (one stop per syscall) or ptrace\n"
+              "                           (PTRACE_SYSCALL, no filter in the workload)\n"
               "      --baseline PROFILE   let the syscalls PROFILE allows run without a stop:\n"
               "                           near-native re-recording; new syscalls are still seen,\n"
               "                           ones no longer used are not\n"
@@ -166,6 +170,8 @@ static int parse_tracing(const char *arg, enum pg_trace_mode *ret)
                 *ret = PG_TRACE_SECCOMP;
         else if (strcmp(arg, "ptrace") == 0)
                 *ret = PG_TRACE_PTRACE;
+        else if (strcmp(arg, "tracepoint") == 0)
+                *ret = PG_TRACE_TRACEPOINT;
         else
                 return -EINVAL;
         return 0;
@@ -220,7 +226,7 @@ int pg_cli_record_option(struct pg_cli_record *o, int opt, const char *arg)
         case OPT_TRACING:
                 if ((r = parse_tracing(arg, &o->session.mode)) < 0)
                         fprintf(stderr,
-                                "profgen: --tracing: expected auto, seccomp or ptrace, "
+                                "profgen: --tracing: expected auto, tracepoint, seccomp or ptrace, "
                                 "got `%s`\n",
                                 arg);
                 break;

@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "profgen/cleanup.h"
-#include "profgen/fileio.h"
+#include "profgen/perf_ring.h"
 
 #define DATA_PAGES 64 /* per CPU: about 2000 events between two drains */
 #define MAX_FRAMES 8  /* kernel frames per event: enough for the "vm enough memory" signature */
@@ -25,6 +25,7 @@
 static const char *const event_dirs[] = {
     "/sys/kernel/tracing/events/capability/cap_capable",
     "/sys/kernel/debug/tracing/events/capability/cap_capable",
+    NULL,
 };
 
 /* Where the fields sit in the raw record, from the event's format file. */
@@ -33,79 +34,50 @@ struct layout {
         int cred, cap, ret; /* offsets; -1 when missing */
 };
 
-struct cpu_buf {
-        int fd;
-        void *map;
-};
-
 struct pg_cap_tracepoint {
         struct layout lay;
         struct pg_cap_vm_sig sig;
-        size_t n_cpus;
-        struct cpu_buf *cpus;
-        size_t page, data_size;
-        uint64_t lost;
+        struct pg_perf_rings rings;
+        pg_cap_tp_fn fn;
+        void *ud;
 };
-
-static int field_offset(const char *format, const char *decl)
-{
-        const char *p = strstr(format, decl);
-        const char *o = p ? strstr(p, "offset:") : NULL;
-        return o ? atoi(o + 7) : -1;
-}
 
 static int read_layout(struct layout *ret, struct pg_error **err)
 {
-        bool denied = false;
-        for (size_t i = 0; i < sizeof(event_dirs) / sizeof(event_dirs[0]); i++) {
-                char path[128];
-                _cleanup_free_ char *id = NULL, *format = NULL;
-                snprintf(path, sizeof(path), "%s/id", event_dirs[i]);
-                int r = pg_file_read_all(path, &id, NULL, NULL);
-                denied |=
-                    r == -EACCES || (r < 0 && access(event_dirs[i], F_OK) < 0 && errno == EACCES);
-                if (r < 0)
-                        continue;
-                snprintf(path, sizeof(path), "%s/format", event_dirs[i]);
-                if (pg_file_read_all(path, &format, NULL, NULL) < 0)
-                        continue;
-                ret->id = atol(id);
-                ret->cred = field_offset(format, " cred;");
-                ret->cap = field_offset(format, "int cap;");
-                ret->ret = field_offset(format, "int ret;");
-                if (ret->cap < 0 || ret->ret < 0 || ret->cred < 0)
-                        return pg_error_set(err, -EPROTO, "cap_capable has an unknown format");
-                return 0;
-        }
-        if (denied)
+        _cleanup_free_ char *format = NULL;
+        int r = pg_perf_tracepoint_read(event_dirs, &ret->id, &format);
+        if (r == -EACCES)
                 return pg_error_set(err, -EACCES,
                                     "tracefs is not readable: the kernel's record of capability "
                                     "checks needs root");
-        return pg_error_set(err, -ENOENT,
-                            "no capability:cap_capable tracepoint (Linux 6.14+, tracefs mounted "
-                            "at /sys/kernel/tracing)");
+        if (r < 0)
+                return pg_error_set(err, -ENOENT,
+                                    "no capability:cap_capable tracepoint (Linux 6.14+, tracefs "
+                                    "mounted at /sys/kernel/tracing)");
+        ret->cred = pg_perf_field_offset(format, " cred;");
+        ret->cap = pg_perf_field_offset(format, "int cap;");
+        ret->ret = pg_perf_field_offset(format, "int ret;");
+        if (ret->cap < 0 || ret->ret < 0 || ret->cred < 0)
+                return pg_error_set(err, -EPROTO, "cap_capable has an unknown format");
+        return 0;
 }
 
-static int perf_open(const struct layout *lay, pid_t pid, int cpu, bool inherit)
+static void set_attr(const struct layout *lay, struct perf_event_attr *a)
 {
-        struct perf_event_attr a;
-        memset(&a, 0, sizeof(a));
-        a.size = sizeof(a);
-        a.type = PERF_TYPE_TRACEPOINT;
-        a.config = (uint64_t)lay->id;
-        a.sample_period = 1;
-        a.sample_type =
+        memset(a, 0, sizeof(*a));
+        a->size = sizeof(*a);
+        a->type = PERF_TYPE_TRACEPOINT;
+        a->config = (uint64_t)lay->id;
+        a->sample_period = 1;
+        a->sample_type =
             PERF_SAMPLE_TID | PERF_SAMPLE_TIME | PERF_SAMPLE_CALLCHAIN | PERF_SAMPLE_RAW;
-        a.exclude_callchain_user = 1;
-        a.sample_max_stack = MAX_FRAMES;
-        a.inherit = inherit;
-        a.use_clockid = 1;
-        a.clockid = CLOCK_MONOTONIC;
-        return (int)syscall(SYS_perf_event_open, &a, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+        a->exclude_callchain_user = 1;
+        a->sample_max_stack = MAX_FRAMES;
+        a->use_clockid = 1;
+        a->clockid = CLOCK_MONOTONIC;
 }
 
-static size_t drain_cpu(struct pg_cap_tracepoint *tp, struct cpu_buf *cb, pg_cap_tp_fn fn,
-                        void *ud);
+static void parse_sample(void *ud, const uint8_t *rec, size_t len);
 
 struct chains {
         size_t n; /* CAP_SYS_ADMIN checks seen */
@@ -135,25 +107,28 @@ static void keep_chain(void *ud, const struct pg_cap_tp_event *e)
  * no signature is learned (no event is marked). */
 static void learn_vm_sig(const struct layout *lay, int fd, struct pg_cap_vm_sig *sig)
 {
-        struct pg_cap_tracepoint tp = {.lay = *lay};
-        struct cpu_buf cb = {.fd = fd};
+        struct pg_perf_cpu one = {.fd = fd};
+        struct pg_cap_tracepoint tp = {.lay = *lay, .fn = keep_chain};
         struct chains c = {0};
-        tp.page = (size_t)sysconf(_SC_PAGESIZE);
-        tp.data_size = tp.page * 2;
+        size_t page = (size_t)sysconf(_SC_PAGESIZE);
+        tp.ud = &c;
+        tp.rings.page = page;
+        tp.rings.data_pages = 2;
+        tp.rings.data_size = page * 2;
         sig->n = 0;
-        cb.map = mmap(NULL, tp.page * 3, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-        if (cb.map == MAP_FAILED)
+        one.map = mmap(NULL, page * 3, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+        if (one.map == MAP_FAILED)
                 return;
-        void *a = mmap(NULL, tp.page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        void *b = mmap(NULL, tp.page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        void *a = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        void *b = mmap(NULL, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (b != MAP_FAILED)
-                mprotect(b, tp.page, PROT_READ | PROT_WRITE);
+                mprotect(b, page, PROT_READ | PROT_WRITE);
         if (a != MAP_FAILED)
-                munmap(a, tp.page);
+                munmap(a, page);
         if (b != MAP_FAILED)
-                munmap(b, tp.page);
-        drain_cpu(&tp, &cb, keep_chain, &c);
-        munmap(cb.map, tp.page * 3);
+                munmap(b, page);
+        pg_perf_cpu_drain(&tp.rings, &one, parse_sample, &tp);
+        munmap(one.map, page * 3);
         if (c.n != 2)
                 return;
         size_t k = 0;
@@ -168,10 +143,12 @@ static void learn_vm_sig(const struct layout *lay, int fd, struct pg_cap_vm_sig 
 int pg_cap_tracepoint_probe(int *ret_fd, struct pg_cap_vm_sig *ret_sig, struct pg_error **err)
 {
         struct layout lay;
+        struct perf_event_attr a;
         int r = read_layout(&lay, err);
         if (r < 0)
                 return r;
-        int fd = perf_open(&lay, 0, -1, false);
+        set_attr(&lay, &a);
+        int fd = (int)syscall(SYS_perf_event_open, &a, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
         if (fd < 0)
                 return pg_error_set(err, -errno,
                                     "cannot read the cap_capable tracepoint: %s (needs root or "
@@ -186,23 +163,6 @@ int pg_cap_tracepoint_probe(int *ret_fd, struct pg_cap_vm_sig *ret_sig, struct p
         return 0;
 }
 
-static int open_cpu(struct pg_cap_tracepoint *tp, pid_t pid, int cpu, struct cpu_buf *ret)
-{
-        int fd = perf_open(&tp->lay, pid, cpu, true);
-        if (fd < 0)
-                return -errno;
-        void *map =
-            mmap(NULL, tp->page * (DATA_PAGES + 1), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-        if (map == MAP_FAILED) {
-                int e = errno;
-                close(fd);
-                return -e;
-        }
-        ret->fd = fd;
-        ret->map = map;
-        return 0;
-}
-
 static void tp_freep(struct pg_cap_tracepoint **tp)
 {
         pg_cap_tracepoint_free(*tp);
@@ -212,6 +172,7 @@ int pg_cap_tracepoint_open(pid_t pid, const struct pg_cap_vm_sig *sig,
                            struct pg_cap_tracepoint **ret, struct pg_error **err)
 {
         _cleanup_(tp_freep) struct pg_cap_tracepoint *tp = calloc(1, sizeof(*tp));
+        struct perf_event_attr a;
         if (!tp)
                 return pg_error_set(err, -ENOMEM, "out of memory");
         if (sig)
@@ -219,102 +180,27 @@ int pg_cap_tracepoint_open(pid_t pid, const struct pg_cap_vm_sig *sig,
         int r = read_layout(&tp->lay, err);
         if (r < 0)
                 return r;
-        long n = sysconf(_SC_NPROCESSORS_CONF);
-        tp->page = (size_t)sysconf(_SC_PAGESIZE);
-        tp->data_size = tp->page * DATA_PAGES;
-        tp->cpus = calloc(n > 0 ? (size_t)n : 1, sizeof(*tp->cpus));
-        if (!tp->cpus)
-                return pg_error_set(err, -ENOMEM, "out of memory");
-        /* Per-task inherited events cannot share one buffer: one per CPU, as perf record does.
-         * An offline CPU has none (and runs nothing). */
-        for (long cpu = 0; cpu < n; cpu++) {
-                r = open_cpu(tp, pid, (int)cpu, &tp->cpus[tp->n_cpus]);
-                if (r == 0)
-                        tp->n_cpus++;
-                else if (r != -ENODEV && r != -EINVAL)
-                        return pg_error_set(err, r, "cap_capable tracepoint on CPU %ld: %s", cpu,
-                                            strerror(-r));
-        }
-        if (tp->n_cpus == 0)
-                return pg_error_set(err, -ENODEV, "cap_capable tracepoint: no CPU available");
+        set_attr(&tp->lay, &a);
+        r = pg_perf_rings_open(&tp->rings, &a, pid, DATA_PAGES, "cap_capable tracepoint", err);
+        if (r < 0)
+                return r;
         *ret = TAKE_PTR(tp);
         return 0;
-}
-
-static bool keep_fd(const struct pg_cap_tracepoint *tp, int fd, int also)
-{
-        if (fd == also)
-                return true;
-        for (size_t i = 0; i < tp->n_cpus; i++)
-                if (tp->cpus[i].fd == fd)
-                        return true;
-        return false;
-}
-
-/* The closer (a grandchild): every descriptor but the events and the read end of `sync` closed
- * one by one (each release runs before the next call). It then waits for EOF on `sync`, which
- * comes once the recorder has dropped its own references, so that its exit is the last release
- * and the grace period is waited for here. */
-static _Noreturn void close_in_child(const struct pg_cap_tracepoint *tp, int sync)
-{
-        int max = sync;
-        for (size_t i = 0; i < tp->n_cpus; i++)
-                max = tp->cpus[i].fd > max ? tp->cpus[i].fd : max;
-        for (int fd = 0; fd < max; fd++)
-                if (!keep_fd(tp, fd, sync))
-                        close(fd);
-        close_range((unsigned)max + 1, ~0u, 0);
-        char c;
-        while (read(sync, &c, 1) < 0 && errno == EINTR)
-                ;
-        _exit(0);
-}
-
-/* Starts the closer through an intermediate child, reaped at once: it is nobody's child of ours,
- * so no later waitpid(-1) of a trace loop waits for it. Returns the write end of its pipe (to
- * close after our own references), or -1 when there is none (then we wait for the grace
- * period ourselves). */
-static int start_closer(const struct pg_cap_tracepoint *tp)
-{
-        int sync[2];
-        if (tp->n_cpus == 0 || pipe2(sync, O_CLOEXEC) < 0)
-                return -1;
-        pid_t mid = fork();
-        if (mid == 0) {
-                if (fork() == 0)
-                        close_in_child(tp, sync[0]);
-                _exit(0);
-        }
-        close(sync[0]);
-        if (mid > 0)
-                waitpid(mid, NULL, 0);
-        else {
-                close(sync[1]);
-                return -1;
-        }
-        return sync[1];
 }
 
 void pg_cap_tracepoint_free(struct pg_cap_tracepoint *tp)
 {
         if (!tp)
                 return;
-        int closer = start_closer(tp);
-        for (size_t i = 0; i < tp->n_cpus; i++) {
-                munmap(tp->cpus[i].map, tp->page * (DATA_PAGES + 1));
-                close(tp->cpus[i].fd);
-        }
-        if (closer >= 0)
-                close(closer); /* the closer may go now: it holds the last references */
-        free(tp->cpus);
+        pg_perf_rings_close(&tp->rings);
         free(tp);
 }
 
 /* PERF_SAMPLE_TID | TIME | CALLCHAIN | RAW: u32 pid, tid; u64 time; u64 nr, ips[nr]; u32 size;
  * u8 raw[size]. The chain is PERF_CONTEXT_KERNEL and then the kernel's frames, innermost first. */
-static void parse_sample(const struct pg_cap_tracepoint *tp, const uint8_t *rec, size_t len,
-                         pg_cap_tp_fn fn, void *ud)
+static void parse_sample(void *ud, const uint8_t *rec, size_t len)
 {
+        const struct pg_cap_tracepoint *tp = ud;
         const uint8_t *p = rec + sizeof(struct perf_event_header);
         const uint8_t *end = rec + len;
         struct pg_cap_tp_event e = {0};
@@ -354,51 +240,17 @@ static void parse_sample(const struct pg_cap_tracepoint *tp, const uint8_t *rec,
         e.n_kips = n_kips;
         e.vm_probe = e.cap == CAP_SYS_ADMIN && tp->sig.n > 0 && n_kips >= tp->sig.n &&
                      memcmp(ips, tp->sig.ip, tp->sig.n * sizeof(ips[0])) == 0;
-        fn(ud, &e);
-}
-
-static size_t drain_cpu(struct pg_cap_tracepoint *tp, struct cpu_buf *cb, pg_cap_tp_fn fn, void *ud)
-{
-        struct perf_event_mmap_page *mp = cb->map;
-        const uint8_t *data = (const uint8_t *)cb->map + tp->page;
-        uint64_t head = __atomic_load_n(&mp->data_head, __ATOMIC_ACQUIRE);
-        uint64_t tail = mp->data_tail;
-        size_t n = 0;
-        uint8_t rec[512];
-        while (tail < head) {
-                struct perf_event_header h;
-                size_t off = tail % tp->data_size;
-                /* A record may wrap around the end of the buffer: copy it out in two parts. */
-                for (size_t i = 0; i < sizeof(h); i++)
-                        ((uint8_t *)&h)[i] = data[(off + i) % tp->data_size];
-                if (h.size == 0)
-                        break;
-                size_t len = h.size < sizeof(rec) ? h.size : sizeof(rec);
-                for (size_t i = 0; i < len; i++)
-                        rec[i] = data[(off + i) % tp->data_size];
-                if (h.type == PERF_RECORD_SAMPLE) {
-                        parse_sample(tp, rec, len, fn, ud);
-                        n++;
-                } else if (h.type == PERF_RECORD_LOST && len >= sizeof(h) + 16) {
-                        uint64_t lost;
-                        memcpy(&lost, rec + sizeof(h) + 8, 8);
-                        tp->lost += lost;
-                }
-                tail += h.size;
-        }
-        __atomic_store_n(&mp->data_tail, tail, __ATOMIC_RELEASE);
-        return n;
+        tp->fn(tp->ud, &e);
 }
 
 size_t pg_cap_tracepoint_drain(struct pg_cap_tracepoint *tp, pg_cap_tp_fn fn, void *ud)
 {
-        size_t n = 0;
-        for (size_t i = 0; i < tp->n_cpus; i++)
-                n += drain_cpu(tp, &tp->cpus[i], fn, ud);
-        return n;
+        tp->fn = fn;
+        tp->ud = ud;
+        return pg_perf_rings_drain(&tp->rings, parse_sample, tp);
 }
 
 uint64_t pg_cap_tracepoint_lost(const struct pg_cap_tracepoint *tp)
 {
-        return tp->lost;
+        return tp->rings.lost;
 }

@@ -84,6 +84,10 @@ void pg_tracer_on_syscall(struct pg_tracer *tr, struct pg_tracee *t, pid_t tid, 
         }
         switch (info.op) {
         case PTRACE_SYSCALL_INFO_SECCOMP:
+                if (tr->systp) { /* its tracepoint record follows: not a syscall of its own */
+                        t->flags |= PG_TRACEE_TP_PENDING;
+                        t->tp_nr = info.seccomp.nr;
+                }
                 syscall_enter(tr, t, info.arch, info.seccomp.nr, info.seccomp.args,
                               info.instruction_pointer, info.stack_pointer);
                 break;
@@ -171,7 +175,12 @@ static void command_execed(struct pg_tracer *tr, struct pg_tracee *t)
         tr->cmd_execed = true;
         tr->seccomp = tr->want_seccomp && rep == PG_SPAWN_FILTER_OK;
         if (tr->want_seccomp && !tr->seccomp) {
-                if (tr->opts.mode == PG_TRACE_SECCOMP) {
+                /* PTRACE_SYSCALL stops at every syscall: the kernel's record would count each
+                 * twice, and the i386 ones as native. */
+                pg_sys_tracepoint_free(tr->systp);
+                tr->systp = NULL;
+                tr->want_tp = false;
+                if (tr->opts.mode == PG_TRACE_SECCOMP || tr->opts.mode == PG_TRACE_TRACEPOINT) {
                         fail(tr, -e, "cannot install the tracing seccomp filter");
                         return;
                 }

@@ -59,6 +59,7 @@ int pg_tracer_new(const struct pg_tracer_opts *opts, struct pg_tracer **ret)
         if (opts)
                 t->opts = *opts;
         t->status_fd = -1;
+        t->tp_probe = -1;
         if (pg_arch_syscall_slot(pg_arch_native(), "execve", &t->execve_slot) < 0) {
                 free(t);
                 return -ENOSYS;
@@ -82,6 +83,9 @@ void pg_tracer_free(struct pg_tracer *t)
         free(t->mode_note);
         free(t->failure_msg);
         free(t->allowed);
+        pg_sys_tracepoint_free(t->systp);
+        if (t->tp_probe >= 0)
+                close(t->tp_probe);
         if (t->status_fd >= 0)
                 close(t->status_fd);
         free(t);
@@ -101,7 +105,7 @@ int pg_tracer_add_observer(struct pg_tracer *t, const struct pg_observer *obs)
 
 const char *pg_tracer_mode_name(const struct pg_tracer *t)
 {
-        return t->seccomp ? "seccomp" : "ptrace";
+        return t->seccomp && t->want_tp ? "tracepoint" : t->seccomp ? "seccomp" : "ptrace";
 }
 
 uint64_t pg_tracer_invalid_syscalls(const struct pg_tracer *t)
@@ -147,6 +151,9 @@ static struct pg_stop next_event(struct pg_tracer *tr)
                 s.ev = classify(s.status);
         if (s.ev == PG_EV_GONE || s.ev == PG_EV_CLONE || s.ev == PG_EV_EXEC)
                 pg_waiter_process_event(&tr->waiter);
+        /* Before the event is handled: the stopped thread's syscalls so far are all recorded. */
+        if (tr->systp)
+                pg_tracer_tp_drain(tr);
         return s;
 }
 
@@ -220,12 +227,19 @@ static int seize(struct pg_tracer *tr, struct pg_error **err)
                 return pg_error_set(err, -ENOMEM, "out of memory");
         t->flags |= PG_TRACEE_NEW;
         pg_tracer_notify_spawn(tr, NULL, t, false);
+        /* The filter lets syscalls run without a stop: without their record it must not start. */
+        int r = tr->want_tp ? pg_tracer_tp_start(tr, err) : 0;
+        if (r < 0) {
+                kill(tr->cmd_pid, SIGKILL);
+                waitpid(tr->cmd_pid, &st, __WALL);
+                return r;
+        }
         kill(tr->cmd_pid, SIGCONT);
         return 0;
 }
 
-/* The baseline minus every syscall an observer must still see. */
-static int effective_allowed(struct pg_tracer *tr)
+/* The baseline (or every native syscall) minus every syscall an observer must still see. */
+static int effective_allowed(struct pg_tracer *tr, const struct pg_syscall_set *base)
 {
         struct pg_syscall_set must = {0};
         tr->allowed = malloc(sizeof(*tr->allowed));
@@ -237,7 +251,7 @@ static int effective_allowed(struct pg_tracer *tr)
         pg_tracer_must_stop_clones(&must);
         for (int a = 0; a < PG_ARCH_COUNT; a++)
                 for (size_t w = 0; w < PG_SYSCALL_SLOTS / 64; w++)
-                        tr->allowed->bits[a][w] = tr->opts.allowed->bits[a][w] & ~must.bits[a][w];
+                        tr->allowed->bits[a][w] = base->bits[a][w] & ~must.bits[a][w];
         /* Conditions matter only for syscalls that are allowed at all (else they always stop). */
         struct pg_stop_conds conds = {0};
         for (size_t i = 0; i < tr->n_obs; i++)
@@ -250,19 +264,48 @@ static int effective_allowed(struct pg_tracer *tr)
         return 0;
 }
 
+/* --tracing tracepoint, or auto where it may be used and its tracepoint can be read: every native
+ * syscall is the base of the allowed set. */
+static int prepare_tracepoint(struct pg_tracer *tr, struct pg_syscall_set **ret_all,
+                              struct pg_error **err)
+{
+        bool required = tr->opts.mode == PG_TRACE_TRACEPOINT;
+        if (!required && !(tr->opts.mode == PG_TRACE_AUTO && tr->opts.kernel_syscalls &&
+                           !tr->opts.allowed))
+                return 0;
+        _cleanup_error_ struct pg_error *terr = NULL;
+        _cleanup_free_ struct pg_syscall_set *all = malloc(sizeof(*all));
+        if (!all)
+                return pg_error_set(err, -ENOMEM, "out of memory");
+        int r = pg_tracer_tp_prepare(tr, all, &terr);
+        if (r < 0 && required)
+                return pg_error_set(err, r, "--tracing tracepoint: %s",
+                                    terr ? terr->message : strerror(-r));
+        if (r < 0)
+                return 0; /* auto: one stop per syscall then */
+        tr->want_tp = true;
+        *ret_all = TAKE_PTR(all);
+        return 0;
+}
+
 static int prepare_filter(struct pg_tracer *tr, struct pg_error **err)
 {
+        _cleanup_free_ struct pg_syscall_set *all = NULL;
         tr->want_seccomp = tr->opts.mode != PG_TRACE_PTRACE;
         if (!tr->want_seccomp)
                 return 0;
-        if (tr->opts.allowed && effective_allowed(tr) < 0)
+        int r = prepare_tracepoint(tr, &all, err);
+        if (r < 0)
+                return r;
+        const struct pg_syscall_set *base = all ? all : tr->opts.allowed;
+        if (base && effective_allowed(tr, base) < 0)
                 return pg_error_set(err, -ENOMEM, "out of memory");
         return pg_seccomp_bpf_build_cond(tr->allowed, &tr->conds, &tr->prog, err);
 }
 
 const struct pg_syscall_set *pg_tracer_allowed(const struct pg_tracer *t)
 {
-        return t->seccomp ? t->allowed : NULL;
+        return t->seccomp && !t->want_tp ? t->allowed : NULL;
 }
 
 static void install_forwarding(struct pg_tracer *tr, struct sigaction *saved)
@@ -322,7 +365,7 @@ int pg_tracer_run(struct pg_tracer *tr, char *const *argv, int *ret_status, stru
         install_forwarding(tr, saved);
         /* After the spawn (the workload must not inherit a blocked SIGCHLD) and after pinning (a
          * tracer that shares its one CPU with the workload must not poll). */
-        pg_waiter_init(&tr->waiter, tr->opts.poll_us);
+        pg_waiter_init(&tr->waiter, tr->opts.poll_us, tr->want_tp ? PG_TP_TICK_US : 0);
         r = seize(tr, err);
         if (r == 0) {
                 struct pg_stop s;
@@ -332,6 +375,7 @@ int pg_tracer_run(struct pg_tracer *tr, char *const *argv, int *ret_status, stru
         }
         pg_waiter_done(&tr->waiter);
         restore_forwarding(saved);
+        pg_tracer_tp_finish(tr);
         for (size_t i = 0; i < tr->n_obs; i++)
                 if (tr->obs[i].finish)
                         tr->obs[i].finish(tr->obs[i].userdata);

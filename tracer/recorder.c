@@ -102,13 +102,19 @@ static void forget_seen(struct pg_recorder *r, int32_t proc_id)
         }
 }
 
+static void on_seen(void *ud, struct pg_tracee *t, enum pg_arch arch, uint32_t slot)
+{
+        struct pg_recorder *r = ud;
+        pg_recording_add_syscall(r->rec, arch, slot, t->proc->pid, t->tid, t->proc->exe_id);
+        if (first_in_process(r, t->proc->proc_id, arch, slot) &&
+            pg_recording_add_syscall_process(r->rec, arch, slot, t->proc->exe_id) < 0)
+                r->error = -ENOMEM;
+}
+
 static bool on_enter(void *ud, struct pg_tracee *t, const struct pg_syscall *sc)
 {
         struct pg_recorder *r = ud;
-        pg_recording_add_syscall(r->rec, sc->arch, sc->slot, t->proc->pid, t->tid, t->proc->exe_id);
-        if (first_in_process(r, t->proc->proc_id, sc->arch, sc->slot) &&
-            pg_recording_add_syscall_process(r->rec, sc->arch, sc->slot, t->proc->exe_id) < 0)
-                r->error = -ENOMEM;
+        on_seen(r, t, sc->arch, sc->slot);
         if (sc->slot == r->sigaction_slot[sc->arch])
                 note_sigaction(r, t, sc);
         return false;
@@ -194,6 +200,7 @@ int pg_recorder_new(struct pg_recording *rec, struct pg_recorder **ret)
             .name = "recorder",
             .userdata = r,
             .syscall_enter = on_enter,
+            .syscall_seen = on_seen,
             .spawn = on_spawn,
             .exec = on_exec,
             .thread_exit = on_thread_exit,

@@ -45,6 +45,8 @@ int pg_session_record(char *const *argv, const struct pg_session_opts *opts,
             .pin_cpu = opts->pin_cpu,
             .poll_us = opts->poll_us,
             .forward_signals = true,
+            /* a first occurrence's call stack needs its stop */
+            .kernel_syscalls = opts->stack_depth == 0,
         };
         int r = pg_recording_new(&rec);
         if (r == 0)
@@ -98,6 +100,14 @@ int pg_session_record(char *const *argv, const struct pg_session_opts *opts,
                          "%llu syscall(s) with a number no architecture has (e.g. syscall(-1)): "
                          "the kernel answers ENOSYS, nothing to allow",
                          (unsigned long long)pg_tracer_invalid_syscalls(tracer));
+                pg_recording_add_note(rec, note);
+        }
+        if (pg_tracer_unknown_records(tracer) > 0) {
+                char note[200];
+                snprintf(note, sizeof(note),
+                         "the kernel's syscall record had %llu syscall(s) of threads the tracer "
+                         "did not follow: not in the profile",
+                         (unsigned long long)pg_tracer_unknown_records(tracer));
                 pg_recording_add_note(rec, note);
         }
         if (pg_tracer_mode_note(tracer))

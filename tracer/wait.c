@@ -11,6 +11,7 @@
  * So the waiter polls only in a steady stream of syscall stops: not within PG_QUIET_NS of a fork,
  * clone, exec or exit. A poll that times out (the workload computes or blocks) makes the next few
  * waits sleep at once. */
+#include <errno.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -37,23 +38,29 @@ static unsigned usable_cpus(void)
         return (unsigned)CPU_COUNT(&set);
 }
 
-void pg_waiter_init(struct pg_waiter *w, unsigned poll_us)
+void pg_waiter_init(struct pg_waiter *w, unsigned poll_us, unsigned tick_us)
 {
         *w = (struct pg_waiter){0};
-        if (poll_us == 0 || usable_cpus() < 2)
+        w->tick_ns = (int64_t)tick_us * 1000;
+        if (poll_us > 0 && usable_cpus() >= 2) {
+                w->poll_ns = (int64_t)poll_us * 1000;
+                w->quiet_until = now_ns() + PG_QUIET_NS;
+        }
+        if (w->poll_ns == 0 && w->tick_ns == 0)
                 return;
-        w->poll_ns = (int64_t)poll_us * 1000;
-        w->quiet_until = now_ns() + PG_QUIET_NS;
         sigemptyset(&w->chld);
         sigaddset(&w->chld, SIGCHLD);
         sigprocmask(SIG_BLOCK, &w->chld, &w->saved_mask);
+        w->blocked = true;
 }
 
 void pg_waiter_done(struct pg_waiter *w)
 {
-        if (w->poll_ns > 0)
+        if (w->blocked)
                 sigprocmask(SIG_SETMASK, &w->saved_mask, NULL);
+        w->blocked = false;
         w->poll_ns = 0;
+        w->tick_ns = 0;
 }
 
 void pg_waiter_process_event(struct pg_waiter *w)
@@ -98,6 +105,25 @@ static pid_t poll_wait(struct pg_waiter *w, int64_t now, int *status)
         }
 }
 
+/* Sleeps until a child's state changes (SIGCHLD, blocked, becomes pending) or the tick passes:
+ * then -1 with EINTR, so that the loop drains the kernel's record of syscalls before its buffers
+ * fill, even while no thread stops at all. */
+static pid_t tick_wait(struct pg_waiter *w, int *status)
+{
+        static const struct timespec zero = {0};
+        struct timespec tick = {.tv_sec = w->tick_ns / 1000000000, .tv_nsec = w->tick_ns % 1000000000};
+        for (;;) {
+                sigtimedwait(&w->chld, NULL, &zero); /* a notice from before this look */
+                pid_t pid = waitpid(-1, status, __WALL | WNOHANG);
+                if (pid != 0)
+                        return pid;
+                if (sigtimedwait(&w->chld, NULL, &tick) < 0) {
+                        errno = EINTR; /* the tick, or a signal to profgen */
+                        return -1;
+                }
+        }
+}
+
 pid_t pg_waiter_wait(struct pg_waiter *w, int *status)
 {
         pid_t pid = 0;
@@ -108,5 +134,7 @@ pid_t pg_waiter_wait(struct pg_waiter *w, int *status)
                 if (now >= w->quiet_until)
                         pid = poll_wait(w, now, status);
         }
-        return pid ? pid : waitpid(-1, status, __WALL);
+        if (pid)
+                return pid;
+        return w->tick_ns > 0 ? tick_wait(w, status) : waitpid(-1, status, __WALL);
 }

@@ -37,6 +37,7 @@ struct pg_tracee {
         uint32_t sc_slot;
         uint64_t sc_args[6];
         uint64_t sc_aux[4]; /* observer scratch carried from enter to exit (e.g. a decoded id) */
+        uint64_t tp_nr;     /* the stopped syscall whose tracepoint record is still to come */
 };
 
 /* A syscall at its entry (seccomp stop or syscall-enter stop). */
@@ -70,6 +71,9 @@ struct pg_observer {
         void (*thread_exit)(void *ud, struct pg_tracee *t, int status);
         /* The whole trace is over. */
         void (*finish)(void *ud);
+        /* A syscall that ran without a stop, seen in the kernel's record of syscalls (--tracing
+         * tracepoint): the thread is not stopped, its memory and arguments are not at hand. */
+        void (*syscall_seen)(void *ud, struct pg_tracee *t, enum pg_arch arch, uint32_t slot);
         /* Adds the syscalls this observer must see even when a baseline lets known syscalls run
          * without a stop (e.g. those that feed capability inference). Called once, before the
          * command starts. */
@@ -107,6 +111,10 @@ enum pg_trace_mode {
         PG_TRACE_AUTO,    /* seccomp when it can be installed, else ptrace, and say so */
         PG_TRACE_SECCOMP, /* SECCOMP_RET_TRACE filter: one stop per syscall */
         PG_TRACE_PTRACE,  /* PTRACE_SYSCALL: two stops per syscall, no filter in the workload */
+        /* A filter that stops only the syscalls observers must see and lets the rest run; the
+         * kernel's raw_syscalls tracepoint records those (root or CAP_PERFMON). AUTO uses it when
+         * opts.kernel_syscalls says it may and it can be opened. */
+        PG_TRACE_TRACEPOINT,
 };
 
 #define PG_TRACER_DEFAULT_POLL_US 50
@@ -117,6 +125,10 @@ struct pg_tracer_opts {
         /* Syscalls that may run without a stop (seccomp mode only): a committed profile's set
          * minus what observers must still see. NULL: stop on everything. */
         const struct pg_syscall_set *allowed;
+        /* AUTO may count syscalls with the kernel's tracepoint (PG_TRACE_TRACEPOINT): nothing
+         * needs a stop at every syscall's first occurrence (no call stacks) and there is no
+         * baseline. */
+        bool kernel_syscalls;
         bool pin_cpu; /* run tracer and tracee on one CPU when it helps */
         /* Poll this long for the next stop before sleeping, in a steady stream of syscall stops
          * (tracer/wait.c); 0: always sleep. Never polls with a single usable CPU. */
@@ -141,7 +153,10 @@ const struct pg_syscall_set *pg_tracer_allowed(const struct pg_tracer *t);
 /* How many syscall stops had a number outside every architecture's table (e.g. syscall(-1)): the
  * kernel answers those with ENOSYS whatever a profile says, so they are not recorded. */
 uint64_t pg_tracer_invalid_syscalls(const struct pg_tracer *t);
-/* The mode that was used ("seccomp" or "ptrace") and why, after pg_tracer_run. */
+/* --tracing tracepoint: records of threads the tracer did not know (not counted: a task it does
+ * not trace, e.g. one that escaped following). */
+uint64_t pg_tracer_unknown_records(const struct pg_tracer *t);
+/* The mode that was used ("seccomp", "tracepoint" or "ptrace") and why, after pg_tracer_run. */
 const char *pg_tracer_mode_name(const struct pg_tracer *t);
 const char *pg_tracer_mode_note(const struct pg_tracer *t);
 

@@ -10,9 +10,16 @@ set -euo pipefail
 : "${PROFGEN_FIXTURES:?PROFGEN_FIXTURES (the fixture directory) is set by CTest}"
 # shellcheck disable=SC2034 # FX, MODES and PID are for the scripts that source this
 FX=$PROFGEN_FIXTURES
-# Both tracing modes must record the same thing: the one-stop seccomp filter and PTRACE_SYSCALL.
+# Every tracing mode must record the same thing: the one-stop seccomp filter, PTRACE_SYSCALL,
+# and where the kernel's syscall tracepoint can be read (root), the filter that stops only what
+# needs a stop with the tracepoint counting the rest.
 # shellcheck disable=SC2034
 MODES="seccomp ptrace"
+if "$PROFGEN" record -q --tracing tracepoint --runtime none -o "${TMPDIR:-/tmp}/profgen-tp-probe.$$.json" \
+        -- /bin/true 2>/dev/null; then
+        MODES="$MODES tracepoint"
+fi
+rm -f "${TMPDIR:-/tmp}/profgen-tp-probe.$$.json" "${TMPDIR:-/tmp}/profgen-tp-probe.$$.json.caps"
 # How long one recording may take before it counts as a hang.
 BOUND=${PROFGEN_TRACE_BOUND:-30}
 

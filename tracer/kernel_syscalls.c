@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: MIT
+/* --tracing tracepoint: the filter stops only the syscalls an observer must see (as under a
+ * baseline), lets every other native syscall run, and the kernel's raw_syscalls:sys_enter record
+ * (sys_tracepoint.h) shows which ran, by thread.
+ *
+ * A record gives the thread and the number, not the ABI. A stopped syscall leaves one too, just
+ * after its stop; the thread's next stop comes after that record, and the loop drains the buffers
+ * at every event before handling it. So a thread has at most one record still to come from a stop
+ * (PG_TRACEE_TP_PENDING, tp_nr), and the first record of that number from that thread is taken
+ * for it and dropped. Every other record is a syscall that ran without a stop, and native: the
+ * filter lets no i386 or x32 syscall run. When a native syscall of the same number came first,
+ * that one is dropped instead and the stopped one's record counted in its place: the same thread,
+ * the same number, the same count. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "profgen/cleanup.h"
+#include "profgen/tracee_table.h"
+#include "tracer_internal.h"
+
+int pg_tracer_tp_prepare(struct pg_tracer *tr, struct pg_syscall_set *ret_all,
+                         struct pg_error **err)
+{
+        enum pg_arch native = pg_arch_native();
+        int r = pg_sys_tracepoint_probe(&tr->tp_probe, err);
+        if (r < 0) {
+                tr->tp_probe = -1;
+                return r;
+        }
+        memset(ret_all, 0, sizeof(*ret_all));
+        for (uint32_t s = 0; s < PG_SYSCALL_SLOTS; s++)
+                if (pg_arch_syscall_name(native, s))
+                        pg_syscall_set_add(ret_all, native, s);
+        return 0;
+}
+
+/* The command is stopped before its exec: its records and those of all it starts. */
+int pg_tracer_tp_start(struct pg_tracer *tr, struct pg_error **err)
+{
+        int r = pg_sys_tracepoint_open(tr->cmd_pid, &tr->systp, err);
+        if (tr->tp_probe >= 0) {
+                close(tr->tp_probe); /* not the last event on the tracepoint now: cheap */
+                tr->tp_probe = -1;
+        }
+        return r;
+}
+
+static void on_record(void *ud, const struct pg_sys_tp_event *e)
+{
+        struct pg_tracer *tr = ud;
+        if (!tr->cmd_execed)
+                return; /* profgen's own child before the command's exec */
+        struct pg_tracee *t = pg_tracee_table_get(tr->tab, e->tid);
+        if (!t) {
+                tr->tp_unknown++;
+                return;
+        }
+        if ((t->flags & PG_TRACEE_TP_PENDING) && t->tp_nr == (uint64_t)e->id) {
+                t->flags &= ~PG_TRACEE_TP_PENDING; /* the stopped syscall: already seen */
+                return;
+        }
+        enum pg_arch native = pg_arch_native();
+        uint32_t slot;
+        if (pg_arch_from_audit(pg_arch_info(native)->audit_arch, (uint64_t)e->id) != native ||
+            !pg_arch_slot(native, (uint64_t)e->id, &slot))
+                return; /* not native: stopped, so counted there (or invalid: ENOSYS) */
+        for (size_t i = 0; i < tr->n_obs; i++)
+                if (tr->obs[i].syscall_seen)
+                        tr->obs[i].syscall_seen(tr->obs[i].userdata, t, native, slot);
+}
+
+void pg_tracer_tp_drain(struct pg_tracer *tr)
+{
+        pg_sys_tracepoint_drain(tr->systp, on_record, tr);
+}
+
+/* Every process has exited: the records are all in. A record the kernel dropped is a syscall the
+ * profile may lack: the recording fails rather than give a profile that breaks the workload. */
+void pg_tracer_tp_finish(struct pg_tracer *tr)
+{
+        if (!tr->systp)
+                return;
+        pg_tracer_tp_drain(tr);
+        uint64_t lost = pg_sys_tracepoint_lost(tr->systp);
+        if (lost > 0 && !tr->failure) {
+                tr->failure = -ENOBUFS;
+                if (asprintf(&tr->failure_msg,
+                             "the kernel dropped %llu syscall records (its buffer was full): "
+                             "the recording may lack syscalls; record again, or with "
+                             "--tracing seccomp",
+                             (unsigned long long)lost) < 0)
+                        tr->failure_msg = NULL;
+        }
+        pg_sys_tracepoint_free(tr->systp);
+        tr->systp = NULL;
+}
+
+uint64_t pg_tracer_unknown_records(const struct pg_tracer *t)
+{
+        return t->tp_unknown;
+}
