@@ -83,9 +83,13 @@ void pg_tracer_tp_finish(struct pg_tracer *tr)
 {
         if (!tr->systp)
                 return;
-        pg_tracer_tp_drain(tr);
-        uint64_t lost = pg_sys_tracepoint_lost(tr->systp);
-        if (lost > 0 && !tr->failure) {
+        uint64_t lost = pg_sys_tracepoint_drain_last(tr->systp, on_record, tr);
+        if (lost == UINT64_MAX && !tr->failure) {
+                tr->failure = -EIO;
+                tr->failure_msg = strdup("cannot read the kernel's count of syscall records: "
+                                         "the recording may lack syscalls; record with "
+                                         "--tracing seccomp");
+        } else if (lost > 0 && !tr->failure) {
                 tr->failure = -ENOBUFS;
                 if (asprintf(&tr->failure_msg,
                              "the kernel dropped %llu syscall records (its buffer was full): "

@@ -128,6 +128,7 @@ size_t pg_perf_cpu_drain(struct pg_perf_rings *r, struct pg_perf_cpu *c, pg_perf
                 tail += h.size;
         }
         __atomic_store_n(&mp->data_tail, tail, __ATOMIC_RELEASE);
+        r->samples += n;
         return n;
 }
 
@@ -137,6 +138,19 @@ size_t pg_perf_rings_drain(struct pg_perf_rings *r, pg_perf_record_fn fn, void *
         for (size_t i = 0; i < r->n_cpus; i++)
                 n += pg_perf_cpu_drain(r, &r->cpus[i], fn, userdata);
         return n;
+}
+
+int pg_perf_rings_count(const struct pg_perf_rings *r, uint64_t *ret)
+{
+        uint64_t sum = 0;
+        for (size_t i = 0; i < r->n_cpus; i++) {
+                uint64_t v;
+                if (read(r->cpus[i].fd, &v, sizeof(v)) != (ssize_t)sizeof(v))
+                        return -errno;
+                sum += v;
+        }
+        *ret = sum;
+        return 0;
 }
 
 static bool keep_fd(const struct pg_perf_rings *r, int fd, int also)

@@ -141,7 +141,14 @@ size_t pg_sys_tracepoint_drain(struct pg_sys_tracepoint *tp, pg_sys_tp_fn fn, vo
         return pg_perf_rings_drain(&tp->rings, parse_sample, tp);
 }
 
-uint64_t pg_sys_tracepoint_lost(const struct pg_sys_tracepoint *tp)
+uint64_t pg_sys_tracepoint_drain_last(struct pg_sys_tracepoint *tp, pg_sys_tp_fn fn, void *userdata)
 {
-        return tp->rings.lost;
+        uint64_t hits = 0;
+        /* Counted before the drain: whatever a task left behind adds later only to the records. */
+        int r = pg_perf_rings_count(&tp->rings, &hits);
+        pg_sys_tracepoint_drain(tp, fn, userdata);
+        if (r < 0)
+                return UINT64_MAX;
+        uint64_t missing = hits > tp->rings.samples ? hits - tp->rings.samples : 0;
+        return missing > tp->rings.lost ? missing : tp->rings.lost;
 }

@@ -30,8 +30,8 @@ void pg_waiter_process_event(struct pg_waiter *w);
 void pg_waiter_done(struct pg_waiter *w);
 
 enum {
-        PG_TRACEE_NEW = 1u << 0,       /* waiting for its first (attach) stop */
-        PG_TRACEE_WANT_EXIT = 1u << 1, /* an observer asked for this syscall's exit stop */
+        PG_TRACEE_NEW = 1u << 0,        /* waiting for its first (attach) stop */
+        PG_TRACEE_WANT_EXIT = 1u << 1,  /* an observer asked for this syscall's exit stop */
         PG_TRACEE_TP_PENDING = 1u << 2, /* its stopped syscall's tracepoint record is to come */
 };
 
@@ -60,10 +60,10 @@ struct pg_tracer {
         uint32_t execve_slot; /* native execve, recorded for the command's own exec */
         uint64_t invalid_nrs; /* stops with a number no architecture knows */
         /* PG_TRACE_TRACEPOINT (tracer/kernel_syscalls.c) */
-        bool want_tp;                     /* the filter lets every syscall no observer needs run */
-        int tp_probe;                     /* the probe's event, open until the recording's are */
-        struct pg_sys_tracepoint *systp;  /* the kernel's record of the workload's syscalls */
-        uint64_t tp_unknown;              /* records of threads the tracer does not know */
+        bool want_tp;                    /* the filter lets every syscall no observer needs run */
+        int tp_probe;                    /* the probe's event, open until the recording's are */
+        struct pg_sys_tracepoint *systp; /* the kernel's record of the workload's syscalls */
+        uint64_t tp_unknown;             /* records of threads the tracer does not know */
 };
 
 void pg_tracer_resume(struct pg_tracer *tr, struct pg_tracee *t, pid_t tid, int sig);

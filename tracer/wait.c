@@ -111,7 +111,8 @@ static pid_t poll_wait(struct pg_waiter *w, int64_t now, int *status)
 static pid_t tick_wait(struct pg_waiter *w, int *status)
 {
         static const struct timespec zero = {0};
-        struct timespec tick = {.tv_sec = w->tick_ns / 1000000000, .tv_nsec = w->tick_ns % 1000000000};
+        struct timespec tick = {.tv_sec = w->tick_ns / 1000000000,
+                                .tv_nsec = w->tick_ns % 1000000000};
         for (;;) {
                 sigtimedwait(&w->chld, NULL, &zero); /* a notice from before this look */
                 pid_t pid = waitpid(-1, status, __WALL | WNOHANG);

@@ -22,7 +22,8 @@ struct pg_perf_rings {
         struct pg_perf_cpu *cpus;
         size_t n_cpus;
         size_t page, data_pages, data_size;
-        uint64_t lost; /* records the kernel dropped because a buffer was full */
+        uint64_t lost;    /* records the kernel said it dropped (PERF_RECORD_LOST) */
+        uint64_t samples; /* records read */
 };
 
 /* The tracepoint's id and its `format` file, from the first of `dirs` (NULL-terminated event
@@ -44,5 +45,10 @@ size_t pg_perf_cpu_drain(struct pg_perf_rings *r, struct pg_perf_cpu *c, pg_perf
                          void *userdata);
 /* The same for every CPU's buffer, one after the other. */
 size_t pg_perf_rings_drain(struct pg_perf_rings *r, pg_perf_record_fn fn, void *userdata);
+/* The events counted so far, over every CPU and every task the events were inherited by (the
+ * kernel sums an exited task's count into its parent's event). A record dropped because a buffer
+ * was full is counted all the same; the kernel writes PERF_RECORD_LOST only when a later record
+ * finds room, which never happens for losses at the end. */
+int pg_perf_rings_count(const struct pg_perf_rings *r, uint64_t *ret);
 /* Unmaps and closes everything; a child closes last, so that this does not wait. */
 void pg_perf_rings_close(struct pg_perf_rings *r);

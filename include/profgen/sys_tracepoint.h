@@ -38,8 +38,11 @@ typedef void (*pg_sys_tp_fn)(void *userdata, const struct pg_sys_tp_event *e);
  * one CPU's buffer), and returns how many. Cheap when nothing is pending. A stopped thread's
  * syscalls before its stop are all in the buffers by then. */
 size_t pg_sys_tracepoint_drain(struct pg_sys_tracepoint *tp, pg_sys_tp_fn fn, void *userdata);
-/* Records the kernel dropped because a buffer was full: syscalls the recording may miss. */
-uint64_t pg_sys_tracepoint_lost(const struct pg_sys_tracepoint *tp);
+/* The last drain, once every traced task has exited: it also compares the kernel's count of the
+ * event with the records read. Returns how many records the kernel dropped because a buffer was
+ * full (syscalls the recording may lack), or UINT64_MAX when the count could not be read. */
+uint64_t pg_sys_tracepoint_drain_last(struct pg_sys_tracepoint *tp, pg_sys_tp_fn fn,
+                                      void *userdata);
 
 static inline void pg_sys_tracepoint_freep(struct pg_sys_tracepoint **tp)
 {
