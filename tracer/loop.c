@@ -270,8 +270,8 @@ static int prepare_tracepoint(struct pg_tracer *tr, struct pg_syscall_set **ret_
                               struct pg_error **err)
 {
         bool required = tr->opts.mode == PG_TRACE_TRACEPOINT;
-        if (!required && !(tr->opts.mode == PG_TRACE_AUTO && tr->opts.kernel_syscalls &&
-                           !tr->opts.allowed))
+        if (!required &&
+            !(tr->opts.mode == PG_TRACE_AUTO && tr->opts.kernel_syscalls && !tr->opts.allowed))
                 return 0;
         _cleanup_error_ struct pg_error *terr = NULL;
         _cleanup_free_ struct pg_syscall_set *all = malloc(sizeof(*all));

@@ -50,8 +50,8 @@ static int open_cpu(struct pg_perf_rings *r, struct perf_event_attr *attr, pid_t
         int fd = (int)syscall(SYS_perf_event_open, attr, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
         if (fd < 0)
                 return -errno;
-        void *map = mmap(NULL, r->page * (r->data_pages + 1), PROT_READ | PROT_WRITE, MAP_SHARED,
-                         fd, 0);
+        void *map =
+            mmap(NULL, r->page * (r->data_pages + 1), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
         if (map == MAP_FAILED) {
                 int e = errno;
                 close(fd);
