@@ -99,9 +99,17 @@ int pg_sys_tracepoint_open(pid_t pid, struct pg_sys_tracepoint **ret, struct pg_
         if (r < 0)
                 return r;
         set_attr(tp->event_id, &a);
-        r = pg_perf_rings_open(&tp->rings, &a, pid, data_pages(), "raw_syscalls:sys_enter", err);
-        if (r < 0)
-                return r;
+        /* Without CAP_IPC_LOCK (CAP_PERFMON only) the buffers count against perf_event_mlock_kb:
+         * smaller ones then, drained as often. */
+        for (size_t pages = data_pages();; pages /= 2) {
+                _cleanup_error_ struct pg_error *perr = NULL;
+                r = pg_perf_rings_open(&tp->rings, &a, pid, pages, "raw_syscalls:sys_enter", &perr);
+                if (r == 0)
+                        break;
+                pg_perf_rings_close(&tp->rings);
+                if (r != -EPERM || pages / 2 < MIN_PAGES)
+                        return pg_error_set(err, r, "%s", perr ? perr->message : strerror(-r));
+        }
         *ret = TAKE_PTR(tp);
         return 0;
 }
