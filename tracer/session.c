@@ -2,6 +2,7 @@
 #include "profgen/session.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -29,6 +30,19 @@ static int add_unwinder(struct pg_tracer *tracer, struct pg_recording *rec,
         if (r == 0)
                 r = pg_tracer_add_observer(tracer, pg_unwinder_observer(*ret));
         return r;
+}
+
+static void add_note(struct pg_recording *rec, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void add_note(struct pg_recording *rec, const char *fmt, ...)
+{
+        char note[200];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(note, sizeof(note), fmt, ap);
+        va_end(ap);
+        pg_recording_add_note(rec, note);
 }
 
 int pg_session_record(char *const *argv, const struct pg_session_opts *opts,
@@ -94,22 +108,16 @@ int pg_session_record(char *const *argv, const struct pg_session_opts *opts,
                                            "them is no longer used (record without a baseline to "
                                            "find removals)");
         pg_recording_set_tracing(rec, pg_tracer_mode_name(tracer));
-        if (pg_tracer_invalid_syscalls(tracer) > 0) {
-                char note[160];
-                snprintf(note, sizeof(note),
+        if (pg_tracer_invalid_syscalls(tracer) > 0)
+                add_note(rec,
                          "%llu syscall(s) with a number no architecture has (e.g. syscall(-1)): "
                          "the kernel answers ENOSYS, nothing to allow",
                          (unsigned long long)pg_tracer_invalid_syscalls(tracer));
-                pg_recording_add_note(rec, note);
-        }
-        if (pg_tracer_unknown_records(tracer) > 0) {
-                char note[200];
-                snprintf(note, sizeof(note),
+        if (pg_tracer_unknown_records(tracer) > 0)
+                add_note(rec,
                          "the kernel's syscall record had %llu syscall(s) of threads the tracer "
                          "did not follow: not in the profile",
                          (unsigned long long)pg_tracer_unknown_records(tracer));
-                pg_recording_add_note(rec, note);
-        }
         if (pg_tracer_mode_note(tracer))
                 pg_recording_add_note(rec, pg_tracer_mode_note(tracer));
         *ret_rec = TAKE_PTR(rec);
