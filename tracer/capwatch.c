@@ -264,6 +264,7 @@ static void thread_enter(struct pg_cw_thread *th, const struct pg_tracee *t, enu
         th->slot = slot;
         th->desc[0] = '\0';
         th->n_claims = 0;
+        th->n_free = 0;
 }
 
 /* A root-moving syscall makes every cached root stale, at its entry and at its exit: a thread
@@ -310,6 +311,22 @@ static void on_syscall_exit(void *ud, struct pg_tracee *t, int64_t rval, bool is
                 pg_cw_kernel_drain(w); /* the checks of this call, before it is left behind */
                 th->past = true;
         }
+}
+
+/* A rule syscall that ran without a stop (the kernel's syscall record): remembered, distinct, so
+ * that a kernel check after the thread's stopped syscall can name what ran since. */
+static void on_syscall_seen(void *ud, struct pg_tracee *t, enum pg_arch arch, uint32_t slot)
+{
+        struct pg_capwatch *w = ud;
+        if (!w->unstopped_rules || !w->rule_of[arch][slot])
+                return;
+        struct pg_cw_thread *th = pg_cw_thread_get(w, t->tid, false);
+        if (!th || th->arch != arch || th->n_free == PG_CW_FREE_SLOTS)
+                return;
+        for (uint8_t i = 0; i < th->n_free; i++)
+                if (th->free_slot[i] == slot)
+                        return;
+        th->free_slot[th->n_free++] = (uint16_t)slot;
 }
 
 /* Under a baseline, a new thread's checks come from syscalls that may run without a stop: it is
@@ -529,6 +546,7 @@ int pg_capwatch_new(struct pg_recording *rec, enum pg_caps_source source, struct
             .userdata = w,
             .syscall_enter = on_syscall_enter,
             .syscall_exit = on_syscall_exit,
+            .syscall_seen = on_syscall_seen,
             .spawn = on_spawn,
             .exec = on_exec,
             .thread_exit = on_thread_exit,

@@ -30,6 +30,8 @@ struct pg_cw_claim {
         char detail[PG_CW_DETAIL + 168]; /* the call's description, ": ", why */
 };
 
+#define PG_CW_FREE_SLOTS 4
+
 /* What the watcher keeps per traced thread. */
 struct pg_cw_thread {
         pid_t tid;
@@ -52,6 +54,10 @@ struct pg_cw_thread {
         bool own_cred_known;
         /* its stopped syscall has returned: a check now comes from one that ran without a stop */
         bool past;
+        /* rule syscalls it made since that stop without a stop of their own, as the kernel's
+         * syscall record showed them (--tracing tracepoint): named in a kernel check's evidence */
+        uint8_t n_free;
+        uint16_t free_slot[PG_CW_FREE_SLOTS];
         /* /proc/TID/root opened once (O_PATH), -1 when not; valid while root_gen is the
          * watcher's (pg_cw_root_fd) */
         int root_fd;

@@ -52,15 +52,35 @@ static bool maybe_unstopped(const struct pg_capwatch *w, const struct pg_cw_thre
         return !i || !(w->rules[i - 1].caps & (1ull << cap));
 }
 
+/* " (since then: openat, newfstatat)": the thread's rule syscalls since its stop whose rules can
+ * claim `cap` (none: ""). */
+static void since_then(const struct pg_capwatch *w, const struct pg_cw_thread *th, int cap,
+                       char *buf, size_t size)
+{
+        size_t n = 0;
+        buf[0] = '\0';
+        for (uint8_t i = 0; i < th->n_free && n < size; i++) {
+                uint16_t r = w->rule_of[th->arch][th->free_slot[i]];
+                const char *name = pg_arch_syscall_name(th->arch, th->free_slot[i]);
+                if (!r || !name || !(w->rules[r - 1].caps & (1ull << cap)))
+                        continue;
+                int k = snprintf(buf + n, size - n, "%s%s", n ? ", " : " (since then: ", name);
+                n += k > 0 ? (size_t)k : 0;
+        }
+        if (n > 0 && n + 2 <= size)
+                memcpy(buf + n, ")", 2);
+}
+
 static void add_evidence(struct pg_capwatch *w, const struct pg_cw_thread *th, int cap,
                          const char *note, bool unstopped)
 {
         const char *name = pg_arch_syscall_name(th->arch, th->slot);
-        char later[PG_CW_DETAIL + 64];
+        char later[PG_CW_DETAIL + 160], since[96];
         const char *detail = th->desc[0] ? th->desc : name ? name : "?";
         if (unstopped) {
-                snprintf(later, sizeof(later), "%s, or a syscall after it that ran without a stop",
-                         detail);
+                since_then(w, th, cap, since, sizeof(since));
+                snprintf(later, sizeof(later),
+                         "%s, or a syscall after it that ran without a stop%s", detail, since);
                 detail = later;
         } else {
                 w->kernel_stopped |= 1ull << cap;
