@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "profgen/cleanup.h"
 #include "profgen/tracee_table.h"
@@ -25,11 +24,9 @@ int pg_tracer_tp_prepare(struct pg_tracer *tr, struct pg_syscall_set *ret_all,
                          struct pg_error **err)
 {
         enum pg_arch native = pg_arch_native();
-        int r = pg_sys_tracepoint_probe(&tr->tp_probe, err);
-        if (r < 0) {
-                tr->tp_probe = -1;
+        int r = pg_sys_tracepoint_new(&tr->systp, err);
+        if (r < 0)
                 return r;
-        }
         memset(ret_all, 0, sizeof(*ret_all));
         for (uint32_t s = 0; s < PG_SYSCALL_SLOTS; s++)
                 if (pg_arch_syscall_name(native, s))
@@ -40,12 +37,7 @@ int pg_tracer_tp_prepare(struct pg_tracer *tr, struct pg_syscall_set *ret_all,
 /* The command is stopped before its exec: its records and those of all it starts. */
 int pg_tracer_tp_start(struct pg_tracer *tr, struct pg_error **err)
 {
-        int r = pg_sys_tracepoint_open(tr->cmd_pid, &tr->systp, err);
-        if (tr->tp_probe >= 0) {
-                close(tr->tp_probe); /* not the last event on the tracepoint now: cheap */
-                tr->tp_probe = -1;
-        }
-        return r;
+        return pg_sys_tracepoint_start(tr->systp, tr->cmd_pid, err);
 }
 
 static void on_record(void *ud, const struct pg_sys_tp_event *e)

@@ -59,7 +59,6 @@ int pg_tracer_new(const struct pg_tracer_opts *opts, struct pg_tracer **ret)
         if (opts)
                 t->opts = *opts;
         t->status_fd = -1;
-        t->tp_probe = -1;
         if (pg_arch_syscall_slot(pg_arch_native(), "execve", &t->execve_slot) < 0) {
                 free(t);
                 return -ENOSYS;
@@ -84,8 +83,6 @@ void pg_tracer_free(struct pg_tracer *t)
         free(t->failure_msg);
         free(t->allowed);
         pg_sys_tracepoint_free(t->systp);
-        if (t->tp_probe >= 0)
-                close(t->tp_probe);
         if (t->status_fd >= 0)
                 close(t->status_fd);
         free(t);

@@ -26,7 +26,8 @@ static const char *const event_dirs[] = {
 
 struct pg_sys_tracepoint {
         long event_id;
-        int id_off; /* offset of `long id` in the raw record */
+        int id_off;   /* offset of `long id` in the raw record */
+        int probe_fd; /* the event on this process, until the recording's are open */
         struct pg_perf_rings rings;
         pg_sys_tp_fn fn;
         void *ud;
@@ -70,34 +71,38 @@ static size_t data_pages(void)
         return p;
 }
 
-int pg_sys_tracepoint_probe(int *ret_fd, struct pg_error **err)
-{
-        long id;
-        int off;
-        struct perf_event_attr a;
-        int r = read_layout(&id, &off, err);
-        if (r < 0)
-                return r;
-        set_attr(id, &a);
-        int fd = (int)syscall(SYS_perf_event_open, &a, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
-        if (fd < 0)
-                return pg_error_set(err, -errno,
-                                    "cannot read the raw_syscalls:sys_enter tracepoint: %s "
-                                    "(needs root or CAP_PERFMON)",
-                                    strerror(errno));
-        *ret_fd = fd;
-        return 0;
-}
-
-int pg_sys_tracepoint_open(pid_t pid, struct pg_sys_tracepoint **ret, struct pg_error **err)
+int pg_sys_tracepoint_new(struct pg_sys_tracepoint **ret, struct pg_error **err)
 {
         _cleanup_sys_tracepoint_ struct pg_sys_tracepoint *tp = calloc(1, sizeof(*tp));
         struct perf_event_attr a;
         if (!tp)
                 return pg_error_set(err, -ENOMEM, "out of memory");
+        tp->probe_fd = -1;
         int r = read_layout(&tp->event_id, &tp->id_off, err);
         if (r < 0)
                 return r;
+        set_attr(tp->event_id, &a);
+        tp->probe_fd = (int)syscall(SYS_perf_event_open, &a, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
+        if (tp->probe_fd < 0)
+                return pg_error_set(err, -errno,
+                                    "cannot read the raw_syscalls:sys_enter tracepoint: %s "
+                                    "(needs root or CAP_PERFMON)",
+                                    strerror(errno));
+        *ret = TAKE_PTR(tp);
+        return 0;
+}
+
+static void close_probe(struct pg_sys_tracepoint *tp)
+{
+        if (tp->probe_fd >= 0)
+                close(tp->probe_fd);
+        tp->probe_fd = -1;
+}
+
+int pg_sys_tracepoint_start(struct pg_sys_tracepoint *tp, pid_t pid, struct pg_error **err)
+{
+        struct perf_event_attr a;
+        int r;
         set_attr(tp->event_id, &a);
         /* Without CAP_IPC_LOCK (CAP_PERFMON only) the buffers count against perf_event_mlock_kb:
          * smaller ones then, drained as often. */
@@ -107,10 +112,12 @@ int pg_sys_tracepoint_open(pid_t pid, struct pg_sys_tracepoint **ret, struct pg_
                 if (r == 0)
                         break;
                 pg_perf_rings_close(&tp->rings);
-                if (r != -EPERM || pages / 2 < MIN_PAGES)
+                if (r != -EPERM || pages / 2 < MIN_PAGES) {
+                        close_probe(tp);
                         return pg_error_set(err, r, "%s", perr ? perr->message : strerror(-r));
+                }
         }
-        *ret = TAKE_PTR(tp);
+        close_probe(tp); /* not the last event on the tracepoint now: cheap */
         return 0;
 }
 
@@ -118,6 +125,7 @@ void pg_sys_tracepoint_free(struct pg_sys_tracepoint *tp)
 {
         if (!tp)
                 return;
+        close_probe(tp);
         pg_perf_rings_close(&tp->rings);
         free(tp);
 }

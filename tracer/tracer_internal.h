@@ -61,7 +61,6 @@ struct pg_tracer {
         uint64_t invalid_nrs; /* stops with a number no architecture knows */
         /* PG_TRACE_TRACEPOINT (tracer/kernel_syscalls.c) */
         bool want_tp;                    /* the filter lets every syscall no observer needs run */
-        int tp_probe;                    /* the probe's event, open until the recording's are */
         struct pg_sys_tracepoint *systp; /* the kernel's record of the workload's syscalls */
         uint64_t tp_unknown;             /* records of threads the tracer does not know */
 };

@@ -22,15 +22,16 @@ struct pg_sys_tp_event {
 
 struct pg_sys_tracepoint;
 
-/* 0 when this process can open the tracepoint; else negative errno and the reason in *err. The
- * probe's event stays open in *ret_fd (close it once the recording's events are open: closing the
- * last event of a tracepoint waits for an RCU grace period). */
-int pg_sys_tracepoint_probe(int *ret_fd, struct pg_error **err);
+/* Reads the tracepoint's layout and opens it once on this process, to learn before the command
+ * is started whether it can be used: negative errno and the reason in *err when it cannot. That
+ * event stays open until pg_sys_tracepoint_start (closing the last event of a tracepoint waits for
+ * an RCU grace period; then it is not the last). */
+int pg_sys_tracepoint_new(struct pg_sys_tracepoint **ret, struct pg_error **err);
 /* Starts recording the syscalls of `pid` (stopped, before its exec) and of all it will start.
  * Nothing wakes the reader: it must drain often enough (every few milliseconds). No
  * wake-up signal on a full quarter either: with O_ASYNC, perf queues a wake-up (and a signal) for
  * every record, which made each syscall ~15 µs slower here. */
-int pg_sys_tracepoint_open(pid_t pid, struct pg_sys_tracepoint **ret, struct pg_error **err);
+int pg_sys_tracepoint_start(struct pg_sys_tracepoint *tp, pid_t pid, struct pg_error **err);
 void pg_sys_tracepoint_free(struct pg_sys_tracepoint *tp);
 
 typedef void (*pg_sys_tp_fn)(void *userdata, const struct pg_sys_tp_event *e);
