@@ -590,9 +590,10 @@ def main() -> int:
     ap.add_argument("--no-scaling", action="store_true")
     ap.add_argument("--settle", type=float, default=0, metavar="SECONDS",
                     help="before each repetition wait up to SECONDS for an idle machine")
-    ap.add_argument("--gap", type=float, default=0.1, metavar="SECONDS",
-                    help="untimed pause before each run (default 0.1; docs/benchmarks.md: "
-                         "back-to-back recordings)")
+    ap.add_argument("--gap", type=float, default=0.25, metavar="SECONDS",
+                    help="untimed pause before each run (default 0.25: longer than a "
+                         "recording's events outlive it; docs/benchmarks.md: back-to-back "
+                         "recordings)")
     ap.add_argument("--extra", action="append", metavar="NAME=OPTIONS",
                     help="also time `profgen record OPTIONS` as variant profgen-NAME")
     ap.add_argument("--timeout", type=float, help="per-run limit in seconds")

@@ -11,6 +11,7 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "profgen/cleanup.h"
@@ -153,6 +154,11 @@ int pg_perf_rings_count(const struct pg_perf_rings *r, uint64_t *ret)
         return 0;
 }
 
+/* How long the closer keeps the events after the recorder has gone: a recording started meanwhile
+ * registers its own events on the tracepoint while it is still registered, and neither start nor
+ * close then waits for a grace period. Back-to-back recordings chain this way. */
+#define PG_PERF_LINGER_MS 100
+
 static bool keep_fd(const struct pg_perf_rings *r, int fd, int also)
 {
         if (fd == also)
@@ -178,6 +184,9 @@ static _Noreturn void close_in_child(const struct pg_perf_rings *r, int sync)
         close_range((unsigned)max + 1, ~0u, 0);
         char c;
         while (read(sync, &c, 1) < 0 && errno == EINTR)
+                ;
+        struct timespec linger = {.tv_sec = 0, .tv_nsec = PG_PERF_LINGER_MS * 1000000L};
+        while (nanosleep(&linger, &linger) < 0 && errno == EINTR)
                 ;
         _exit(0);
 }
