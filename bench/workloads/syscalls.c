@@ -14,8 +14,11 @@ int main(int argc, char **argv)
         long rounds = argc > 1 ? atol(argv[1]) : 50000;
         const char *tmp = getenv("TMPDIR");
         char path[4096];
-        snprintf(path, sizeof(path), "%s/pg-bench-syscalls.XXXXXX", tmp ? tmp : "/tmp");
-        int fd = mkstemp(path);
+        /* Named by pid, not mkstemp: glibc's mkstemp calls getrandom only sometimes, and a
+         * workload whose syscall set varies between runs cannot show that a baseline recording
+         * gives the same profile as a full one. */
+        snprintf(path, sizeof(path), "%s/pg-bench-syscalls.%d", tmp ? tmp : "/tmp", (int)getpid());
+        int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
         char buf[4096] = {0};
         if (fd < 0 || write(fd, buf, sizeof(buf)) != (ssize_t)sizeof(buf) || close(fd) < 0) {
                 perror("syscalls: creating the test file");

@@ -49,9 +49,10 @@ int main(int argc, char **argv)
         for (int t = 0; t < nthreads; t++) {
                 jobs[t].rounds = rounds;
                 jobs[t].failed = 0;
-                snprintf(jobs[t].path, sizeof(jobs[t].path), "%s/pg-bench-threads.XXXXXX",
-                         tmp ? tmp : "/tmp");
-                int fd = mkstemp(jobs[t].path);
+                /* by pid, not mkstemp (whose getrandom call comes and goes: syscalls.c) */
+                snprintf(jobs[t].path, sizeof(jobs[t].path), "%s/pg-bench-threads.%d.%d",
+                         tmp ? tmp : "/tmp", (int)getpid(), t);
+                int fd = open(jobs[t].path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
                 if (fd < 0 || write(fd, "data\n", 5) != 5 || close(fd) < 0) {
                         perror("threads: creating a test file");
                         return 1;
