@@ -56,9 +56,10 @@ static void on_record(void *ud, const struct pg_sys_tp_event *e)
         }
         enum pg_arch native = pg_arch_native();
         uint32_t slot;
-        if (pg_arch_from_audit(pg_arch_info(native)->audit_arch, (uint64_t)e->id) != native ||
-            !pg_arch_slot(native, (uint64_t)e->id, &slot))
-                return; /* not native: stopped, so counted there (or invalid: ENOSYS) */
+        /* An x32 number (bit 30) or a negative one falls outside the native table: stopped, so
+         * counted there (or invalid: ENOSYS). */
+        if (!pg_arch_slot(native, (uint64_t)e->id, &slot))
+                return;
         for (size_t i = 0; i < tr->n_obs; i++)
                 if (tr->obs[i].syscall_seen)
                         tr->obs[i].syscall_seen(tr->obs[i].userdata, t, native, slot);

@@ -99,23 +99,19 @@ size_t pg_perf_cpu_drain(struct pg_perf_rings *r, struct pg_perf_cpu *c, pg_perf
         size_t n = 0;
         uint8_t rec[512];
         while (tail < head) {
+                /* Records are 8-byte aligned and the buffer is whole pages: a header never wraps,
+                 * but the rest of a record may: then it is copied out in two parts. */
                 struct perf_event_header h;
                 size_t off = tail % r->data_size;
-                size_t len;
-                const uint8_t *p;
-                if (off + sizeof(h) <= r->data_size)
-                        memcpy(&h, data + off, sizeof(h));
-                else /* a record may wrap around the end of the buffer: copy it out in parts */
-                        for (size_t i = 0; i < sizeof(h); i++)
-                                ((uint8_t *)&h)[i] = data[(off + i) % r->data_size];
+                const uint8_t *p = data + off;
+                memcpy(&h, p, sizeof(h));
                 if (h.size == 0)
                         break;
-                len = h.size < sizeof(rec) ? h.size : sizeof(rec);
-                if (off + len <= r->data_size) {
-                        p = data + off;
-                } else {
-                        for (size_t i = 0; i < len; i++)
-                                rec[i] = data[(off + i) % r->data_size];
+                size_t len = h.size < sizeof(rec) ? h.size : sizeof(rec);
+                if (off + len > r->data_size) {
+                        size_t first = r->data_size - off;
+                        memcpy(rec, p, first);
+                        memcpy(rec + first, data, len - first);
                         p = rec;
                 }
                 if (h.type == PERF_RECORD_SAMPLE) {

@@ -144,7 +144,6 @@ static void parse_sample(void *ud, const uint8_t *rec, size_t len)
         if (raw_size > len - sizeof(struct perf_event_header) - 12 ||
             (size_t)tp->id_off + 8 > raw_size)
                 return;
-        e.pid = (pid_t)ids[0];
         e.tid = (pid_t)ids[1];
         memcpy(&e.id, p + 12 + tp->id_off, 8);
         tp->fn(tp->ud, &e);

@@ -16,7 +16,7 @@
 /* One syscall entry: `id` is the number as the kernel saw it (an i386 number for an int $0x80 or
  * a 32-bit process, the x32 bit set for x32): the record does not say which ABI. */
 struct pg_sys_tp_event {
-        pid_t pid, tid;
+        pid_t tid;
         int64_t id;
 };
 
