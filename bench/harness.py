@@ -123,8 +123,10 @@ def profgen_supports(profgen: str, flag: str) -> bool:
     return flag in p.stdout + p.stderr
 
 
-def variants(a: argparse.Namespace, bindir: Path) -> list[Variant]:
+def variants(a: argparse.Namespace, bindir: Path, every: bool = False) -> list[Variant]:
+    """The variants to run (--variants, or the default ones); every=True: all of them."""
     floor = str(bindir / "floor")
+    nofollow = str(bindir / "nofollow")
     pg = a.profgen
     has_strace = shutil.which("strace") is not None
     has_baseline = profgen_supports(pg, "--baseline")
@@ -170,6 +172,21 @@ def variants(a: argparse.Namespace, bindir: Path) -> list[Variant]:
                 [floor, "--allow-all", "--"]),
         Variant("floor-pintracer", "floor, only the tracer pinned (experiment)",
                 [floor, "--pin=tracer", "--"], default=False),
+        # Without ptrace (bench/nofollow.c): what a recorder that does not follow processes
+        # would cost at least. Not run by default; docs/benchmarks.md has the focused run.
+        Variant("nofollow-allow", "bench/nofollow.c: a filter that allows every syscall and no "
+                "tracer (no stops at all)", [nofollow, "--"], default=False),
+        Variant("nofollow-exec", "nofollow --notify-exec: a seccomp user notification per exec, "
+                "answered CONTINUE (naming the programs without ptrace)",
+                [nofollow, "--notify-exec", "--"], default=False),
+        Variant("nofollow-caps", "nofollow --notify-exec --cap-record=chain: and the kernel's "
+                "cap_capable record with kernel call chains, as profgen keeps it as root",
+                [nofollow, "--notify-exec", "--cap-record=chain", "--"], default=False,
+                available=os.geteuid() == 0, why_not="the cap_capable record needs root"),
+        Variant("nofollow-nochain", "nofollow --notify-exec --cap-record=nochain: the same record "
+                "without call chains", [nofollow, "--notify-exec", "--cap-record=nochain", "--"],
+                default=False, available=os.geteuid() == 0,
+                why_not="the cap_capable record needs root"),
         Variant("strace", "strace -f -o /dev/null", ["strace", "-f", "-o", "/dev/null", "--"],
                 available=has_strace, why_not="strace not installed"),
         Variant("strace-c", "strace -f -c -o /dev/null",
@@ -181,12 +198,14 @@ def variants(a: argparse.Namespace, bindir: Path) -> list[Variant]:
         vs.insert(4, Variant(f"profgen-{name}", f"profgen record {opts}",
                              [pg, "record", *shlex.split(opts), "-o", "{out}", "--"],
                              writes_profile=True))
+    if every:
+        return vs
     if a.variants:
         keep = set(a.variants.split(",")) | {"native"} | {
             f"profgen-{x.partition('=')[0]}" for x in a.extra or []}
         vs = [v for v in vs if v.name in keep]
     else:
-        vs = [v for v in vs if v.default]
+        vs = [v for v in vs if v.default or a.quick]  # quick proves the experiments work too
     return vs
 
 
@@ -270,6 +289,9 @@ def bench_workload(rn: Runner, wl: Workload, vs: list[Variant], reps: int) -> di
     # Warm caches, and record the profile the --baseline variant starts from.
     rn.once(wl.name, native, argv, -1, record=False)
     pg = next((v for v in vs if v.name == "profgen"), None)
+    if not pg and any(v.name == "profgen-baseline" for v in vs):
+        pg = next(v for v in variants(rn.a, Path(rn.timer).parent, every=True)
+                  if v.name == "profgen")  # --variants left it out: still make the baseline
     if pg:
         first = rn.once(wl.name, pg, argv, -1, out=base, record=False)
         if not first.ok:

@@ -55,6 +55,7 @@ compile() { # compile OUT SRC [extra flags...]
 }
 compile "$build/timer" "$bench/timer.c"
 compile "$build/floor" "$bench/floor.c"
+compile "$build/nofollow" "$bench/nofollow.c"
 for w in syscalls cpu spawn distinct; do
   compile "$build/$w" "$bench/workloads/$w.c"
 done

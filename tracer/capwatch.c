@@ -224,9 +224,16 @@ void pg_capwatch_set_unwinder(struct pg_capwatch *w, struct pg_unwinder *u)
         w->unwinder = u;
 }
 
+bool pg_cw_rules_skipped(const struct pg_capwatch *w)
+{
+        return w->capless && (w->source == PG_CAPS_SOURCE_INFERENCE || w->kernel_why);
+}
+
 static bool judge(struct pg_capwatch *w, struct pg_tracee *t, const struct pg_syscall *sc,
                   const struct pg_cap_rule *rule, struct pg_cw_thread *th)
 {
+        if (pg_cw_rules_skipped(w))
+                return false;
         if (!th->creds_valid) {
                 if (pg_cw_read_creds(t->proc->pid, t->tid, &th->creds) < 0)
                         return false;
@@ -445,6 +452,8 @@ static void on_stop_when(void *ud, struct pg_stop_conds *conds)
         struct pg_capwatch *w = ud;
         size_t n;
         const struct pg_cap_rule *rules = pg_cap_rules(&n);
+        if (pg_cw_rules_skipped(w))
+                return;
         for (size_t i = 0; i < n; i++) {
                 const struct pg_cap_stop_values *sv =
                     pg_cap_stop_values_find(rules[i].kind, rules[i].syscall);
@@ -469,6 +478,8 @@ static void on_must_stop(void *ud, struct pg_syscall_set *set)
         size_t n;
         const struct pg_cap_rule *rules = pg_cap_rules(&n);
         w->unstopped_rules = kernel;
+        if (pg_cw_rules_skipped(w))
+                return;
         for (size_t i = 0; i < n; i++)
                 if ((!kernel || !runs_unstopped(w, &rules[i])) && !conditional(&rules[i]))
                         add_everywhere(set, rules[i].syscall);
@@ -529,6 +540,8 @@ int pg_capwatch_new(struct pg_recording *rec, enum pg_caps_source source, struct
         w->rec = rec;
         w->source = source;
         w->probe_fd = -1;
+        struct pg_cap_creds own;
+        w->capless = pg_cw_read_creds(getpid(), getpid(), &own) == 0 && own.cap_prm == 0;
         read_env(&w->env);
         index_rules(w);
         index_root_moves(w);

@@ -100,6 +100,13 @@ struct pg_capwatch {
          * (the kernel sees their checks), and the `fence` syscalls, whose own check rows concern
          * those syscalls' capabilities, stop at their exit too (see on_must_stop). */
         bool unstopped_rules;
+        /* The workload cannot hold a capability in its own user namespace: profgen's permitted
+         * set (which it inherits) is empty, and neither set-user-ID nor file capabilities can
+         * raise it (no_new_privs, and a tracer without CAP_SYS_PTRACE makes exec drop the gain).
+         * A thread can gain capabilities only in a user namespace it creates, where they are its
+         * own and no container's to grant. Without the kernel's record nothing is judged then,
+         * and the rules' syscalls do not stop (pg_cw_rules_skipped). */
+        bool capless;
         struct pg_syscall_set fence;
         uint64_t kernel_stopped; /* capabilities the kernel saw in a stopped syscall (no rule ran
                                   * for the others: they cannot be disagreements) */
@@ -111,6 +118,9 @@ struct pg_capwatch {
         uint32_t root_gen;
         unsigned n_root_fds; /* cached root fds open, at most PG_CW_ROOT_FDS */
 };
+
+/* Whether the rules neither judge nor stop: a capless workload, without the kernel's record. */
+bool pg_cw_rules_skipped(const struct pg_capwatch *w);
 
 /* Threads whose root stays open in the tracer: enough for the busy threads of a workload, far
  * below the file limit with many processes alive. */

@@ -201,6 +201,13 @@ void pg_cw_kernel_finish(struct pg_capwatch *w)
                              "capabilities: inferred only; the kernel's record is not "
                              "available: %s",
                              w->kernel_why ? w->kernel_why : "?");
+                if (pg_cw_rules_skipped(w))
+                        note(w, "capabilities: none can be needed: the workload ran with an empty "
+                                "permitted set, which set-user-ID and file capabilities cannot "
+                                "raise under profgen, so the capability rules judged nothing and "
+                                "stopped no syscall of their own (a capability in a user "
+                                "namespace the workload creates is its own, not the container's "
+                                "to grant)");
                 return;
         }
         note(w,
