@@ -43,6 +43,11 @@ class Variant:
     available: bool = True
     why_not: str = ""
     default: bool = True       # run unless --variants names others
+    skip: tuple[str, ...] = ()  # workloads it does not run (the report says why: skip_why)
+    skip_why: str = ""
+
+    def runs_on(self, workload: str) -> bool:
+        return self.available and workload not in self.skip
 
 
 @dataclasses.dataclass
@@ -123,6 +128,9 @@ def profgen_supports(profgen: str, flag: str) -> bool:
     return flag in p.stdout + p.stderr
 
 
+USER_UID = 65534  # the unprivileged variants' uid (nobody)
+
+
 def variants(a: argparse.Namespace, bindir: Path, every: bool = False) -> list[Variant]:
     """The variants to run (--variants, or the default ones); every=True: all of them."""
     floor = str(bindir / "floor")
@@ -133,6 +141,11 @@ def variants(a: argparse.Namespace, bindir: Path, every: bool = False) -> list[V
     has_pin = profgen_supports(pg, "--pin-cpu")
     has_poll = profgen_supports(pg, "--poll-us")
     has_tp = profgen_supports(pg, "tracepoint")
+    # Without root: the same profgen as uid 65534, which has no capability at all.
+    can_drop = os.geteuid() == 0 and shutil.which("setpriv") is not None
+    user = ["setpriv", f"--reuid={USER_UID}", f"--regid={USER_UID}", "--clear-groups"]
+    user_skip = dict(skip=("find",), skip_why="find over /usr/share meets directories uid "
+                     f"{USER_UID} cannot read (exit status 1)")
     # With the syscall tracepoint (root), plain `profgen record` stops only where capabilities
     # or arguments need it; the stop-path variants below name the one-stop mode explicitly.
     one_stop = ["--tracing", "seccomp"] if has_tp else []
@@ -148,6 +161,15 @@ def variants(a: argparse.Namespace, bindir: Path, every: bool = False) -> list[V
                 [pg, "record", "--baseline", "{base}", "-o", "{out}", "--"], writes_profile=True,
                 available=has_baseline,
                 why_not="`profgen record --help` does not mention --baseline"),
+        Variant("profgen-user", f"profgen record as uid {USER_UID} (no root: one stop per "
+                "syscall, capability inference only)",
+                [*user, pg, "record", "-o", "{out}", "--"], writes_profile=True,
+                available=can_drop, why_not="needs root and setpriv to drop to another uid",
+                **user_skip),
+        Variant("profgen-baseline-user", f"profgen record --baseline as uid {USER_UID}",
+                [*user, pg, "record", "--baseline", "{base}", "-o", "{out}", "--"],
+                writes_profile=True, available=can_drop and has_baseline,
+                why_not="needs root, setpriv and --baseline", **user_skip),
         Variant("profgen-pin", "profgen record --tracing seccomp --pin-cpu (profgen and workload "
                 "on one CPU)",
                 [pg, "record", *one_stop, "--pin-cpu", "-o", "{out}", "--"], writes_profile=True,
@@ -282,6 +304,7 @@ def bench_workload(rn: Runner, wl: Workload, vs: list[Variant], reps: int) -> di
     d = rn.work / wl.name
     shutil.rmtree(d, ignore_errors=True)  # outputs of an earlier run must not be compared
     d.mkdir()
+    d.chmod(0o777)  # the unprivileged variants write their profiles here too
     base = d / "base.json"
     info: dict = {"argv": argv}
     native = next(v for v in vs if v.name == "native")
@@ -296,7 +319,7 @@ def bench_workload(rn: Runner, wl: Workload, vs: list[Variant], reps: int) -> di
         first = rn.once(wl.name, pg, argv, -1, out=base, record=False)
         if not first.ok:
             rn.runs.append(first)  # a failed first recording is a failure in its own right
-    active = [v for v in vs if v.available]
+    active = [v for v in vs if v.runs_on(wl.name)]
     for rep in range(reps):
         if rn.a.settle:
             rn.waited += settle(rn.a.settle)
@@ -309,20 +332,29 @@ def bench_workload(rn: Runner, wl: Workload, vs: list[Variant], reps: int) -> di
             rn.once(wl.name, v, argv, rep, out=out, base=base)
     info["stops"] = count_stops(rn, argv)
     # The issue's correctness promise, checked on the last repetition's output: recording
-    # against a baseline must give the same profile as a full recording.
-    a, b = d / "profgen.json", d / "profgen-baseline.json"
-    if a.exists() and b.exists():
-        same = a.read_bytes() == b.read_bytes()
-        ca, cb = a.with_suffix(".caps"), b.with_suffix(".caps")  # product.md: .json -> .caps
-        if ca.exists() or cb.exists():
-            same = same and ca.exists() and cb.exists() and ca.read_bytes() == cb.read_bytes()
-        info["baseline_profile_equal"] = same
-        # A baseline run cannot always name the syscall behind a kernel check (its evidence then
-        # reads "S, or a syscall after it that ran without a stop"): the same capabilities with
-        # other evidence is not drift (profgen check compares names).
-        if not same and a.read_bytes() == b.read_bytes() and ca.exists() and cb.exists():
-            info["baseline_caps_names_equal"] = cap_names(ca) == cap_names(cb)
+    # against a baseline must give the same profile as a full recording (as root, and as uid
+    # USER_UID).
+    for key, full, with_base in (("root", "profgen", "profgen-baseline"),
+                                 ("user", "profgen-user", "profgen-baseline-user")):
+        eq = same_recording(d / f"{full}.json", d / f"{with_base}.json")
+        if eq is not None:
+            info[f"equal_{key}"] = eq
     return info
+
+
+def same_recording(a: Path, b: Path) -> str | None:
+    """"yes" when profile and .caps file are byte-identical; "caps" when only the evidence of a
+    capability differs (a baseline run cannot always name the syscall behind a kernel check: its
+    evidence then reads "S, or a syscall after it that ran without a stop", which is not drift:
+    profgen check compares names); "no"; None when either was not written."""
+    if not (a.exists() and b.exists()):
+        return None
+    ca, cb = a.with_suffix(".caps"), b.with_suffix(".caps")  # product.md: .json -> .caps
+    if a.read_bytes() != b.read_bytes() or ca.exists() != cb.exists():
+        return "no"
+    if not ca.exists() or ca.read_bytes() == cb.read_bytes():
+        return "yes"
+    return "caps" if cap_names(ca) == cap_names(cb) else "no"
 
 
 def cap_names(path: Path) -> list[str]:
@@ -464,8 +496,8 @@ def git_rev(path: Path) -> str:
         return "unknown"
 
 
-def fmt_ratio(c: dict, v: Variant) -> str:
-    if not v.available:
+def fmt_ratio(c: dict, v: Variant, wl: str) -> str:
+    if not v.runs_on(wl):
         return "n/a"
     if c["failed"]:
         return "FAIL"
@@ -524,14 +556,15 @@ def report(a, wls, vs, s, infos, scale, started, elapsed, repo, rn) -> str:
     for v in vs:
         pre = sh(v.prefix).replace("'{out}'", "OUT.json").replace("'{base}'", "BASE.json")
         pre = pre.replace("{out}", "OUT.json").replace("{base}", "BASE.json")
-        note = "" if v.available else f" (not run: {v.why_not})"
+        note = (f" (not run: {v.why_not})" if not v.available else
+                f" (not on {', '.join(v.skip)}: {v.skip_why})" if v.skip else "")
         L.append(f"| {v.name} | {v.what}{note} | `{pre}` |")
     L += ["", "## Ratio to native (median of per-repetition ratios; lower is better)", "",
           "| workload | native (s) | " + " | ".join(v.name for v in vs if v.name != "native")
           + " |", "|---|---:|" + "---:|" * (len(vs) - 1)]
     for wl in wls:
         nat = s[(wl.name, "native")]
-        cells = [fmt_ratio(s[(wl.name, v.name)], v) for v in vs if v.name != "native"]
+        cells = [fmt_ratio(s[(wl.name, v.name)], v, wl.name) for v in vs if v.name != "native"]
         L.append(f"| {wl.name} | {fmt_s(nat['wall'])} | " + " | ".join(cells) + " |")
     L += ["", "## Median wall time in seconds (min-max of the per-repetition ratio)", "",
           "| workload | " + " | ".join(v.name for v in vs) + " |", "|---|" + "---:|" * len(vs)]
@@ -539,7 +572,7 @@ def report(a, wls, vs, s, infos, scale, started, elapsed, repo, rn) -> str:
         cells = []
         for v in vs:
             c = s[(wl.name, v.name)]
-            if not v.available:
+            if not v.runs_on(wl.name):
                 cells.append("n/a")
             elif c["wall"] is None:
                 cells.append("FAIL")
@@ -574,18 +607,20 @@ def report(a, wls, vs, s, infos, scale, started, elapsed, repo, rn) -> str:
         L.append(f"| {wl.name} | " + " | ".join(
             fmt_mib(s[(wl.name, v.name)]["hwm_kb"]) if v.available else "n/a" for v in rss_vs)
             + " |")
-    if any("baseline_profile_equal" in i for i in infos.values()):
+    keys = [k for k in ("root", "user") if any(f"equal_{k}" in i for i in infos.values())]
+    if keys:
+        heads = {"root": "as root", "user": f"as uid {USER_UID}"}
+        words = {None: "-", "yes": "yes", "no": "NO",
+                 "caps": "profile yes, same capabilities, other evidence"}
         L += ["", "## Profile recorded with --baseline equals the full recording "
               "(last repetition)", "", "Byte for byte, profile and `.caps` file; \"same "
               "capabilities\" when only the evidence of a capability differs (the baseline run "
               "could not name the syscall behind a kernel check).", "",
-              "| workload | equal |", "|---|---|"]
+              "| workload | " + " | ".join(heads[k] for k in keys) + " |",
+              "|---|" + "---|" * len(keys)]
         for wl in wls:
-            eq = infos[wl.name].get("baseline_profile_equal")
-            names = infos[wl.name].get("baseline_caps_names_equal")
-            cell = ("-" if eq is None else "yes" if eq else
-                    "profile yes, same capabilities, other evidence" if names else "NO")
-            L.append(f"| {wl.name} | {cell} |")
+            L.append(f"| {wl.name} | " + " | ".join(
+                words[infos[wl.name].get(f"equal_{k}")] for k in keys) + " |")
     L += load_table(rn.runs, wls)
     if scale:
         L += ["", "## profgen peak RSS against processes and distinct syscalls", "",
@@ -626,6 +661,9 @@ def main() -> int:
     bindir, work = Path(a.bin).resolve(), Path(a.work).resolve()
     work.mkdir(parents=True, exist_ok=True)
     os.environ["TMPDIR"] = str(work)  # the workloads' own scratch files stay in the scratch dir
+    # The unprivileged variants write in it too, and overwrite what root's runs made (gen.o).
+    os.umask(0)
+    work.chmod(0o777)
     if not (os.path.isfile(a.profgen) and os.access(a.profgen, os.X_OK)):
         log(f"bench: profgen binary `{a.profgen}` is not an executable file (use --profgen)")
         return 2
