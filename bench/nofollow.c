@@ -119,10 +119,11 @@ static void drain(void)
                         records += h.type == PERF_RECORD_SAMPLE;
                         tail += h.size;
                 }
-                __atomic_store_n(&m->data_tail, head, __ATOMIC_RELEASE);
+                __atomic_store_n(&m->data_tail, tail, __ATOMIC_RELEASE);
         }
 }
 
+/* x86_64 numbers only, no architecture check: a bound for the x86_64 workloads, not a recorder. */
 static int install_filter(bool notify_exec)
 {
         struct sock_filter f[] = {
