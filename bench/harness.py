@@ -131,8 +131,8 @@ def profgen_supports(profgen: str, flag: str) -> bool:
 USER_UID = 65534  # the unprivileged variants' uid (nobody)
 
 
-def variants(a: argparse.Namespace, bindir: Path, every: bool = False) -> list[Variant]:
-    """The variants to run (--variants, or the default ones); every=True: all of them."""
+def variants(a: argparse.Namespace, bindir: Path) -> list[Variant]:
+    """Every variant; select() picks the ones to run."""
     floor = str(bindir / "floor")
     nofollow = str(bindir / "nofollow")
     pg = a.profgen
@@ -220,15 +220,16 @@ def variants(a: argparse.Namespace, bindir: Path, every: bool = False) -> list[V
         vs.insert(4, Variant(f"profgen-{name}", f"profgen record {opts}",
                              [pg, "record", *shlex.split(opts), "-o", "{out}", "--"],
                              writes_profile=True))
-    if every:
-        return vs
+    return vs
+
+
+def select(a: argparse.Namespace, vs: list[Variant]) -> list[Variant]:
+    """The variants to run: --variants (and --extra's), or the default ones."""
     if a.variants:
         keep = set(a.variants.split(",")) | {"native"} | {
             f"profgen-{x.partition('=')[0]}" for x in a.extra or []}
-        vs = [v for v in vs if v.name in keep]
-    else:
-        vs = [v for v in vs if v.default or a.quick]  # quick proves the experiments work too
-    return vs
+        return [v for v in vs if v.name in keep]
+    return [v for v in vs if v.default or a.quick]  # quick proves the experiments work too
 
 
 class Runner:
@@ -239,6 +240,7 @@ class Runner:
         self.timeout = a.timeout or (120 if a.quick else 900)
         self.runs: list[Run] = []
         self.waited = 0.0
+        self.warmup: Variant | None = None  # the profgen run that also makes the baseline
 
     def once(self, wl: str, v: Variant, argv: list[str], rep: int, out: Path | None = None,
              base: Path | None = None, record: bool = True) -> Run:
@@ -311,10 +313,8 @@ def bench_workload(rn: Runner, wl: Workload, vs: list[Variant], reps: int) -> di
     log(f"{wl.name}: {sh(argv)}")
     # Warm caches, and record the profile the --baseline variant starts from.
     rn.once(wl.name, native, argv, -1, record=False)
-    pg = next((v for v in vs if v.name == "profgen"), None)
-    if not pg and any(v.name == "profgen-baseline" for v in vs):
-        pg = next(v for v in variants(rn.a, Path(rn.timer).parent, every=True)
-                  if v.name == "profgen")  # --variants left it out: still make the baseline
+    # (a variant that needs the baseline gets it even when --variants left profgen out)
+    pg = rn.warmup if any("{base}" in v.prefix for v in vs) or rn.warmup in vs else None
     if pg:
         first = rn.once(wl.name, pg, argv, -1, out=base, record=False)
         if not first.ok:
@@ -671,7 +671,8 @@ def main() -> int:
     wls = workloads(bindir, work)
     if a.only:
         wls = [w for w in wls if w.name in a.only.split(",")]
-    vs = variants(a, bindir)
+    every = variants(a, bindir)
+    vs = select(a, every)
     for v in vs:
         if not v.available:
             log(f"bench: variant {v.name} not run: {v.why_not}")
@@ -683,6 +684,7 @@ def main() -> int:
             f"{os.cpu_count()} CPUs); expect noisy figures (see the report's load table)")
     t0 = time.monotonic()
     rn = Runner(a, bindir, work)
+    rn.warmup = next(v for v in every if v.name == "profgen")
     infos = {wl.name: bench_workload(rn, wl, vs, a.reps) for wl in wls}
     scale = [] if a.no_scaling else scaling(rn, bindir, vs)
     s = summarise(rn.runs, wls, vs)
